@@ -1,0 +1,69 @@
+"""All settings in one pydantic-settings class.
+
+Values come, highest priority first, from keyword arguments, ``KG_*`` environment
+variables, a TOML file named by ``KG_CONFIG`` (or ``kg.toml`` in the working
+directory), and the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_IRI_BASE = "https://w3id.org/cn-health-kg/"
+
+
+class Settings(BaseSettings):
+    """Store, service, limits and identifiers."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    store_path: Path = Field(Path("var/store"), description="On-disk pyoxigraph store")
+    remote_endpoint: str | None = Field(
+        None, description="SPARQL endpoint URL of a remote store, instead of store_path"
+    )
+    iri_base: str = Field(DEFAULT_IRI_BASE, description="Base of every data IRI; ends in /")
+    host: str = Field("127.0.0.1", description="Bind address of `kg serve`")
+    port: int = Field(8000, description="Port of `kg serve`")
+    query_timeout_s: float = Field(10.0, gt=0, description="Per-query time limit, seconds")
+    result_limit: int = Field(10_000, gt=0, description="Most rows a SPARQL SELECT returns")
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest accepted request body")
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"], description="CORS origins")
+    service_allowlist: list[str] = Field(
+        default_factory=list, description="Endpoints SERVICE clauses may call; empty = none"
+    )
+    allow_updates: bool = Field(False, description="Accept SPARQL Update on /sparql")
+
+    @field_validator("iri_base")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith(("/", "#")) else value + "/"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("KG_CONFIG", "kg.toml"))
+        sources: list[Any] = [init_settings, env_settings]
+        if toml_path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and config file, with explicit overrides on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,62 @@
+"""The IRI scheme: stable identifiers derived from canonical numbers and names.
+
+Data IRIs live under the configurable base; the ontology namespace is fixed so that
+queries and other people's tools keep working whatever base a deployment picks.
+
+    {base}id/document/{canonical 文号}    a document with a number
+    {base}id/document/t-{hash of title}  a document known only by its title
+    {base}id/{kind}/{canonical name}     an agency, hospital, consortium, programme …
+    {base}id/task/{document id}/{n}      task n of a document
+    {base}graph/{document id}            the named graph of one source document
+    {base}graph/catalogue                facts from the bundled policy catalogue
+
+Path segments are percent-encoded UTF-8, so every IRI is plain ASCII and survives
+any tool.  Counters never appear: the same input gives the same IRIs anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from urllib.parse import quote, unquote
+
+ONTOLOGY_NS = "https://w3id.org/cn-health-kg/ontology#"
+
+
+def _segment(text: str) -> str:
+    normal = "".join(unicodedata.normalize("NFC", text).split())
+    return quote(normal, safe="")
+
+
+def short_hash(text: str, length: int = 16) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def document_iri(base: str, number: str | None = None, title: str | None = None) -> str:
+    """IRI of a document: from its canonical 文号, else from its title."""
+    if number:
+        return f"{base}id/document/{_segment(number)}"
+    if title:
+        return f"{base}id/document/t-{short_hash(''.join(title.split()))}"
+    raise ValueError("a document IRI needs a number or a title")
+
+
+def entity_iri(base: str, kind: str, name: str) -> str:
+    return f"{base}id/{kind}/{_segment(name)}"
+
+
+def task_iri(base: str, document_id: str, number: str) -> str:
+    return f"{base}id/task/{document_id}/{_segment(number)}"
+
+
+def graph_iri(base: str, document_id: str) -> str:
+    return f"{base}graph/{document_id}"
+
+
+def catalogue_graph_iri(base: str) -> str:
+    return f"{base}graph/catalogue"
+
+
+def local_name(iri: str) -> str:
+    """The decoded last path segment of an IRI (the canonical number or name)."""
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1])

@@ -1,0 +1,159 @@
+"""Value types that flow between the stages: ingest → extract → resolve → map.
+
+All offsets are character offsets into ``Document.text`` (the original decoded text),
+half-open ``[start, end)``, so ``document.text[m.start:m.end] == m.text`` holds for
+every mention whose text was not repaired by cleaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file after ingest.
+
+    ``clean`` is ``text`` with PDF-extraction artefacts repaired; ``offsets[i]`` is
+    the index in ``text`` of the character ``clean[i]`` came from, and
+    ``offsets[len(clean)] == len(text)`` so that an end offset maps as well.
+    """
+
+    id: str
+    source: str
+    path: str
+    text: str
+    clean: str
+    offsets: tuple[int, ...]
+    encoding: str = "utf-8"
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``clean`` to the matching span of ``text``."""
+        if start >= end:
+            pos = self.offsets[start]
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def sentence_at(self, start: int, end: int) -> str:
+        """The sentence of the original text around an original-text span."""
+        return sentence_around(self.text, start, end)
+
+
+_SENTENCE_END = "。！？；\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence that contains ``text[start:end]``, whitespace-trimmed."""
+    left = start
+    while left > 0 and text[left - 1] not in _SENTENCE_END:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _SENTENCE_END:
+        right += 1
+    if right < len(text) and text[right] != "\n":
+        right += 1
+    return text[left:right].strip()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a fact is stated: a span of the original text and its sentence."""
+
+    text: str
+    start: int
+    end: int
+    sentence: str = ""
+
+
+@dataclass
+class Header:
+    """The document's own header (FORMAT.md ``document``)."""
+
+    number: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    date: str | None = None
+    type: str | None = None
+    jurisdiction: str | None = None
+    disclosure: str | None = None
+    addressees: list[str] = field(default_factory=list)
+    signer: str | None = None
+
+
+@dataclass
+class Answered:
+    """For a reply: the proposal or suggestion it answers (FORMAT.md ``answers``)."""
+
+    body: str | None = None
+    session: str | None = None
+    kind: str | None = None
+    number: str | None = None
+    title: str | None = None
+    proposer: str | None = None
+
+
+@dataclass
+class Citation:
+    """Another document the text refers to; several mentions merge into one."""
+
+    number: str | None
+    title: str | None
+    mentions: list[Mention] = field(default_factory=list)
+    issuer: str | None = None
+
+
+@dataclass
+class Entity:
+    """A named actor or thing: agency, institution, consortium, programme, person.
+
+    ``name`` is the resolved canonical name; ``labels`` the surface forms seen in the
+    text.  ``resolved`` is False when the name could not be expanded with confidence
+    and the surface form is kept as it is.
+    """
+
+    kind: str  # "agency" | "hospital" | "consortium" | "programme" | "person" | "place"
+    name: str
+    labels: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    resolved: bool = True
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Relation:
+    """A stated link between two named things, e.g. 牵头, 成员, 帮扶, 托管."""
+
+    subject: str
+    predicate: str
+    object: str
+    mention: Mention | None = None
+
+
+@dataclass
+class Task:
+    """A numbered task of a policy document with its responsible units."""
+
+    number: str
+    title: str
+    section: str | None = None
+    responsible: list[str] = field(default_factory=list)
+    responsible_text: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    mention: Mention | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document, before and after resolution."""
+
+    document: Document
+    header: Header = field(default_factory=Header)
+    answers: Answered | None = None
+    citations: list[Citation] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+
+    def entities_of(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities if e.kind == kind]
