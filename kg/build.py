@@ -1,0 +1,173 @@
+"""The build: corpus files → ingest → extract → resolve → map → store, incrementally.
+
+Each source document's facts live in one named graph that also records the file it
+came from and its content hash.  A rebuild re-extracts only files whose content
+changed, replaces exactly their graphs, and drops the graphs of removed files; each
+batch of changes is one transaction, so a reader never sees a document half
+replaced.  A file that fails is reported and the build goes on with the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.catalogue import catalogue_quads
+from kg.config import Settings
+from kg.errors import KgError
+from kg.extract import extract
+from kg.extraction.header import qualify_body
+from kg.ingest import ingest, iter_corpus
+from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, graph_iri
+from kg.mapping import to_quads
+from kg.model import Document, Extraction
+from kg.resolve import resolve
+from kg.store import Store
+
+BUNDLED_CATALOGUE = (
+    Path(__file__).resolve().parent / "data" / "policy-catalogue" / "national_health_policies.csv"
+)
+_SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
+_CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    reason: str
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    quads_written: int = 0
+    catalogue_records: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def process(document: Document) -> Extraction:
+    """Extract and resolve one document."""
+    extraction = resolve(extract(document))
+    if extraction.answers is not None:
+        extraction.answers.body = qualify_body(
+            extraction.answers.body, extraction.header.jurisdiction
+        )
+    return extraction
+
+
+def indexed_sources(store: Store) -> dict[str, tuple[str, str]]:
+    """Source path → (graph IRI, content hash) of every document in the store."""
+    return {row["source"]: (row["g"], row["hash"]) for row in _manifest_rows(store)}
+
+
+def _manifest_rows(store: Store) -> list[dict[str, str]]:
+    rows = []
+    for quad in store.raw.quads_for_pattern(None, _SOURCE_FILE, None, None):
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode) or quad.subject != graph:
+            continue
+        hashes = list(store.raw.quads_for_pattern(graph, _CONTENT_HASH, None, graph))
+        content_hash = hashes[0].object.value if hashes else ""
+        rows.append({"g": graph.value, "source": quad.object.value, "hash": content_hash})
+    return rows
+
+
+def _manifest_quads(graph: str, source: str, content_hash: str) -> list[ox.Quad]:
+    node = ox.NamedNode(graph)
+    return [
+        ox.Quad(node, _SOURCE_FILE, ox.Literal(source), node),
+        ox.Quad(node, _CONTENT_HASH, ox.Literal(content_hash), node),
+    ]
+
+
+def build(
+    corpus: Path,
+    store: Store,
+    settings: Settings,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    catalogue: Path | None = BUNDLED_CATALOGUE,
+) -> BuildReport:
+    """Bring the store in step with the corpus directory; return what changed."""
+    if not corpus.is_dir():
+        raise KgError(f"corpus directory {corpus} does not exist; pass the folder of .txt/.md files")
+    report = BuildReport()
+    base = settings.iri_base
+    paths = iter_corpus(corpus)
+    known = indexed_sources(store)
+    seen: set[str] = set()
+    pending_remove: list[str] = []
+    pending_add: dict[str, list[ox.Quad]] = {}
+
+    def flush() -> None:
+        if pending_remove or pending_add:
+            store.replace_graphs(pending_remove, pending_add)
+            report.quads_written += sum(len(q) for q in pending_add.values())
+            pending_remove.clear()
+            pending_add.clear()
+
+    for index, path in enumerate(paths, start=1):
+        source = path.relative_to(corpus).as_posix()
+        seen.add(source)
+        if progress:
+            progress(source, index, len(paths))
+        try:
+            document = replace(ingest(path), source=source)
+            previous = known.get(source)
+            if previous and previous[1] == document.id:
+                report.unchanged.append(source)
+                continue
+            extraction = process(document)
+            graph = graph_iri(base, document.id)
+            quads = to_quads(extraction, settings)
+            quads += _manifest_quads(graph, source, document.id)
+        except KgError as exc:
+            report.failures.append(Failure(str(path), str(exc)))
+            continue
+        if previous:
+            pending_remove.append(previous[0])
+            report.replaced.append(source)
+        else:
+            report.added.append(source)
+        pending_add[graph] = quads
+        if len(pending_add) >= BATCH_SIZE:
+            flush()
+
+    for source, (graph, _hash) in known.items():
+        if source not in seen:
+            pending_remove.append(graph)
+            report.removed.append(source)
+    flush()
+
+    if catalogue is not None:
+        report.catalogue_records = load_catalogue(store, settings, catalogue, only_if_missing=True)
+    store.flush()
+    return report
+
+
+def load_catalogue(
+    store: Store,
+    settings: Settings,
+    csv_path: Path,
+    *,
+    graph: str | None = None,
+    only_if_missing: bool = False,
+) -> int:
+    """Load a policy catalogue CSV into its own named graph; return the quads written."""
+    graph = graph or catalogue_graph_iri(settings.iri_base)
+    if only_if_missing and graph in store.named_graphs():
+        return 0
+    quads, _skipped = catalogue_quads(csv_path, settings, graph)
+    store.replace_graphs([graph], {graph: quads})
+    return len(quads)

@@ -1,0 +1,330 @@
+"""The `kg` command line: build, extract, eval, query, validate, serve.
+
+Other tools script against these commands, so flags stay stable.  Library errors
+(kg.errors.KgError) are turned into a one-line message and exit status 1 here, at
+the boundary; usage errors exit with 2 as usual.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.config import Settings, get_settings
+from kg.errors import KgError
+
+app = typer.Typer(
+    help="Knowledge graph of Chinese health-policy documents: build, query, serve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+catalogue_app = typer.Typer(help="Manage policy catalogues (authority files).", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+err = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default: $KG_STORE_PATH or var/store)."),
+]
+
+
+def _reports_errors(command: F) -> F:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KgError as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(1) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(store: Path | None) -> Settings:
+    return get_settings(store_path=store)
+
+
+@app.command()
+@_reports_errors
+def build(
+    corpus: Annotated[Path, typer.Argument(help="Folder of .txt/.md documents.")] = Path("corpus"),
+    store: StoreOption = None,
+    strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
+) -> None:
+    """Build or update the graph from CORPUS into the on-disk store."""
+    from kg.build import build as run_build
+    from kg.store import Store
+
+    settings = _settings(store)
+    graph_store = Store(settings.store_path)
+    with Progress(
+        TextColumn("[bold]building[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(source: str, index: int, total: int) -> None:
+            bar.update(task, completed=index - 1, total=total, description=source)
+
+        report = run_build(corpus, graph_store, settings, progress=progress)
+    err.print(
+        f"store {settings.store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+        f"{report.quads_written} quads written, {len(graph_store)} quads in store"
+    )
+    for failure in report.failures:
+        err.print(f"[red]failed[/] {failure.path}: {failure.reason}")
+    if report.failures:
+        err.print(f"[bold red]{len(report.failures)} file(s) failed[/]; the rest were built")
+        if strict:
+            raise typer.Exit(1)
+
+
+class OutputFormat:
+    choices = ("json", "pretty")
+
+
+@app.command()
+@_reports_errors
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of them.")],
+    format: Annotated[
+        str, typer.Option("--format", help="json: one object per line (FORMAT.md); pretty: indented.")
+    ] = "json",
+) -> None:
+    """Print the facts of each document in the gold format (JSON Lines)."""
+    from kg.build import process
+    from kg.ingest import ingest, iter_corpus
+    from kg.records import to_record
+
+    if format not in OutputFormat.choices:
+        raise typer.BadParameter(f"--format must be one of {', '.join(OutputFormat.choices)}")
+    files: list[Path] = []
+    for path in paths:
+        files.extend(iter_corpus(path) if path.is_dir() else [path])
+    failures = 0
+    for path in files:
+        try:
+            record = to_record(process(ingest(path)))
+        except KgError as exc:
+            failures += 1
+            err.print(f"[red]failed[/] {exc}")
+            continue
+        indent = 2 if format == "pretty" else None
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=indent) + "\n")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command(name="eval")
+@_reports_errors
+def evaluate_command(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold .json files.")],
+    predictions: Annotated[
+        Path, typer.Argument(help="A JSON Lines file from `kg extract`, or a corpus folder.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against gold facts: precision, recall and F1 per field."""
+    from kg.evaluate import evaluate, load_gold
+
+    gold = load_gold(gold_dir)
+    predicted = _load_predictions(predictions)
+    report = evaluate(gold, predicted)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(gold)} gold documents")
+    for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name, score in report.as_dict().items():
+        table.add_row(
+            name,
+            f"{score['precision']:.3f}",
+            f"{score['recall']:.3f}",
+            f"{score['f1']:.3f}",
+            str(score["tp"]),
+            str(score["fp"]),
+            str(score["fn"]),
+        )
+    out.print(table)
+    for problem in report.errors:
+        err.print(f"[yellow]warning:[/] {problem}")
+
+
+def _load_predictions(path: Path) -> dict[str, dict[str, Any]]:
+    from kg.build import process
+    from kg.ingest import ingest, iter_corpus
+    from kg.records import to_record
+
+    if path.is_dir():
+        records = [to_record(process(ingest(p))) for p in iter_corpus(path)]
+    elif path.is_file():
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    else:
+        raise KgError(f"{path} is neither a predictions file nor a corpus folder")
+    return {Path(r["source"]).name: r for r in records}
+
+
+@app.command()
+@_reports_errors
+def query(
+    sparql: Annotated[
+        str | None, typer.Argument(help="A SPARQL query, or @file.rq to read one from a file.")
+    ] = None,
+    store: StoreOption = None,
+    name: Annotated[str | None, typer.Option(help="Run a named query from queries/.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option(help="Named-query parameter as key=value; repeatable.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Run a SPARQL query (or a named one) against the store."""
+    from kg.query import list_queries, run_query
+    from kg.store import Store
+
+    settings = _settings(store)
+    graph_store = Store(settings.store_path, read_only=True)
+    if name:
+        params = dict(_split_param(p) for p in param or [])
+        rows = run_query(graph_store, name, params)
+    elif sparql:
+        text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+        result = graph_store.query(text)
+        rows = _rows(result)
+    else:
+        names = ", ".join(q.name for q in list_queries())
+        raise typer.BadParameter(f"give a SPARQL query, @file.rq or --name (one of: {names})")
+    _print_rows(rows, format)
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise typer.BadParameter(f"--param {text!r} must look like key=value")
+    return key.strip(), value
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return [{"ask": bool(result)}]
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return [
+            {n: (None if s[n] is None else s[n].value) for n in names} for s in result
+        ]
+    return [
+        {"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+        for t in result
+    ]
+
+
+def _print_rows(rows: list[dict[str, Any]], format: str) -> None:
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif format == "csv":
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    elif format == "table":
+        table = Table(show_lines=False)
+        columns = list(rows[0]) if rows else ["(no rows)"]
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        out.print(table)
+        err.print(f"{len(rows)} row(s)")
+    else:
+        raise typer.BadParameter("--format must be table, json or csv")
+
+
+@app.command()
+@_reports_errors
+def validate(store: StoreOption = None) -> None:
+    """Check the graph against the SHACL shapes; exit 1 if anything violates them."""
+    from kg.store import Store
+    from kg.validate import validate as run_validate
+
+    settings = _settings(store)
+    report = run_validate(Store(settings.store_path, read_only=True))
+    for violation in report.violations:
+        out.print(f"[red]✗[/] {violation}")
+    if report.conforms:
+        out.print("[green]0 violations[/]: the graph conforms to ontology/shapes.ttl")
+        return
+    err.print(f"[bold red]{len(report.violations)} violation(s)[/]")
+    raise typer.Exit(1)
+
+
+@catalogue_app.command("add")
+@_reports_errors
+def catalogue_add(
+    csv_file: Annotated[Path, typer.Argument(help="CSV with columns number,title,issuer,date,url.")],
+    name: Annotated[str, typer.Option(help="Short name of this catalogue's graph.")] = "extra",
+    store: StoreOption = None,
+) -> None:
+    """Add another policy catalogue to the store, in a named graph of its own."""
+    from kg.build import load_catalogue
+    from kg.iri import catalogue_graph_iri
+    from kg.store import Store
+
+    settings = _settings(store)
+    graph = f"{catalogue_graph_iri(settings.iri_base)}/{name}"
+    written = load_catalogue(Store(settings.store_path), settings, csv_file, graph=graph)
+    err.print(f"catalogue {csv_file} → graph <{graph}>: {written} quads")
+
+
+@app.command()
+@_reports_errors
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the SPARQL endpoint and the REST API over the store."""
+    import uvicorn
+
+    settings = get_settings(store_path=store, host=host, port=port)
+    if not Path(settings.store_path).exists():
+        raise KgError(f"no store at {settings.store_path}: run `kg build` first")
+    # The service reads its settings from the environment, like any deployment.
+    os.environ["KG_STORE_PATH"] = str(settings.store_path)
+    err.print(f"serving {settings.store_path} on http://{settings.host}:{settings.port} (docs at /docs)")
+    # By import string: the library never imports the api package itself.
+    uvicorn.run("api.main:create_app", factory=True, host=settings.host, port=settings.port)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,306 @@
+"""The document's own header, and for a reply what it answers.
+
+Chinese official documents (GB/T 9704) print, in order: an optional letterhead
+(发文机关 or 发文机关 + 文件), registration and disclosure marks, the 发文字号, the
+title, the addressees ending in a colon, the body, and a signature block of issuer
+and 成文日期.  Replies open with a salutation to the proposer instead of
+addressees.  Everything here is regex over lines of the cleaned text: cheap enough
+to run on every document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg import docno
+from kg.extraction.wordlists import word_list
+from kg.model import Answered, Document, Header
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+_DATE_LINE = re.compile(
+    r"^\s*[（(]?\s*(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
+    r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[)）]?\s*$"
+)
+_SIGNER = re.compile(r"签发人\s*[：:]\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
+_SALUTATION = re.compile(r"^[^。；;《》]{1,160}[：:]\s*$")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\d〔〕《》（）])[ \t\u3000]+(?=[\u4e00-\u9fff\d〔〕《》（）])")
+
+# 对X第N号提案的答复 / 关于X第N号建议的答复 / …提案办理意见的函; the session may
+# stand inside the body's name (市六届人大三次会议).
+_ORDINAL = "[一二三四五六七八九十]{1,3}"
+_ANSWERED = re.compile(
+    rf"(?:^|对|关于)\s*(?P<place>[\u4e00-\u9fff]{{0,12}}?)"
+    rf"(?:(?P<body>政协|人大(?:常委会)?)\s*(?P<session>{_ORDINAL}届{_ORDINAL}次(?:全体)?会议)"
+    rf"|(?P<term>{_ORDINAL}届)(?P<body2>政协|人大(?:常委会)?)(?P<sitting>{_ORDINAL}次(?:全体)?会议))"
+    r"\s*(?:第\s*)?(?P<number>\d+)\s*号\s*(?P<kind>提案|建议|议案|意见)"
+)
+_PROPOSAL_TITLE = re.compile(
+    r"(?:您|你们|你|贵单位|代表|委员)(?:们)?(?:所)?提出的\s*"
+    r"(?:《(?P<quoted>[^》]{2,120})》\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》]{4,80}?))"
+    r"\s*(?:收悉|已收悉|，)"
+)
+_LEVEL_PREFIX = re.compile(r"^(?P<level>省|市|区|县|州|盟|旗)(?=政协|人大)")
+_PROPOSER_ROLE = ("委员", "代表", "同志", "先生", "女士")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    start: int  # offset in the clean text
+
+
+def _lines(text: str) -> list[_Line]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lines.append(_Line(stripped, pos + raw.index(stripped)))
+        pos += len(raw) + 1
+    return lines
+
+
+def _tidy(text: str) -> str:
+    """Drop line breaks and stray spaces inside a title, keep spaces between names."""
+    text = re.sub(r"\s*\n\s*", "", text).strip().strip("*").strip()
+    return _CJK_SPACE.sub(lambda m: " " if _joins_names(m) else "", text)
+
+
+def _joins_names(match: re.Match[str]) -> bool:
+    # A space between two issuers (国家卫生健康委 国家中医药管理局) is conventional;
+    # elsewhere a space inside Chinese text is an extraction artefact.
+    before = match.string[: match.start()]
+    return before.endswith(_agency_suffixes())
+
+
+def _agency_suffixes() -> tuple[str, ...]:
+    return word_list("header/agency_suffixes.txt")
+
+
+def _doc_types() -> tuple[str, ...]:
+    return word_list("header/doc_types.txt")
+
+
+def is_agency_line(text: str) -> bool:
+    """A short line with no punctuation that ends like the name of a body."""
+    name = text.removesuffix("文件").strip()
+    if not 3 <= len(name) <= 40 or re.search(r"[，。：:；、《》“”\d]", name):
+        return False
+    return name.endswith(_agency_suffixes())
+
+
+def document_type(title: str | None) -> str | None:
+    """The 文种 a title ends with (…的通知 → 通知, …提案的答复 → 答复)."""
+    if not title:
+        return None
+    for kind in _doc_types():
+        if title.endswith(kind):
+            # Compound types name their head: 实施意见 → 意见, 实施方案 → 方案.
+            for head in ("意见", "方案", "办法", "计划", "细则"):
+                if kind.endswith(head):
+                    return head
+            return kind
+    return None
+
+
+def _iso_date(match: re.Match[str]) -> str | None:
+    def number(text: str) -> int:
+        if text.isdigit():
+            return int(text)
+        if len(text) == 4:  # a year written digit by digit: 二〇二三
+            return int("".join(str(_CN_DIGITS[c]) for c in text))
+        value = 0
+        if "十" in text:
+            tens, _, units = text.partition("十")
+            value = (_CN_DIGITS[tens] if tens else 1) * 10
+            text = units
+        return value + (_CN_DIGITS[text] if text else 0)
+
+    try:
+        y, m, d = number(match["y"]), number(match["m"]), number(match["d"])
+    except KeyError:
+        return None
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+_DISCLOSURE_CLASS = r"(?:[A-D]\d?类\s*)?"
+
+
+def _disclosure(lines: list[_Line]) -> str | None:
+    # Longest phrase first: 信息公开形式：主动公开 is 主动公开, not the 公开 of 信息公开.
+    for phrase in word_list("header/disclosure.txt"):
+        pattern = re.compile(rf"{_DISCLOSURE_CLASS}{re.escape(phrase)}")
+        for line in lines:
+            match = pattern.search(line.text)
+            # Only short marks count: a body sentence that says 公开 is no header mark.
+            if match and len(line.text) <= len(match.group()) + 24:
+                return match.group().strip()
+    return None
+
+
+def _header_zone(lines: list[_Line]) -> int:
+    """Index of the first line after the header: the addressees or salutation."""
+    for i, line in enumerate(lines[:20]):
+        if _SALUTATION.match(line.text) and not line.text.startswith(("签发人", "联系")):
+            return i
+    return min(len(lines), 8)
+
+
+def _is_title_start(text: str) -> bool:
+    return bool(
+        text.startswith(("关于", "对"))
+        or "关于" in text
+        or "印发" in text
+        or document_type(text.rstrip("*")) is not None
+    )
+
+
+def extract_header(document: Document) -> tuple[Header, Answered | None]:
+    """Read the header and, for a reply, the proposal it answers."""
+    text = document.clean
+    lines = _lines(text)
+    zone_end = _header_zone(lines)
+    zone = lines[:zone_end]
+    header = Header()
+
+    number_line = None
+    for i, line in enumerate(zone):
+        found = docno.find_all(line.text)
+        if found:
+            header.number = found[0].number.canonical
+            number_line = i
+            break
+        if re.fullmatch(r"[(（]\s*\d{4}\s*[)）]\s*字?\s*第\s*\d+\s*号", line.text):
+            header.number = docno.normalise(line.text)
+            number_line = i
+            break
+
+    header.title, title_lines = _title(zone, number_line)
+    header.type = document_type(header.title)
+    if zone_end < len(lines) and zone_end < 20:
+        header.addressees = _addressees(lines[zone_end].text)
+    signer = _SIGNER.search(text[: lines[zone_end].start] if zone_end < len(lines) else text)
+    header.signer = signer["name"] if signer else None
+
+    date_index = None
+    for i, line in enumerate(lines):
+        match = _DATE_LINE.match(line.text)
+        if match and i > zone_end - 1:
+            header.date = _iso_date(match)
+            date_index = i
+            break
+
+    signature = lines[date_index : date_index + 3] if date_index is not None else []
+    header.disclosure = _disclosure(zone + signature + lines[-12:])
+    header.issuer = _issuer(zone, title_lines, lines, date_index, header.title)
+    answered = _answered(header, text)
+    return header, answered
+
+
+def _title(zone: list[_Line], number_line: int | None) -> tuple[str | None, set[int]]:
+    start = None
+    search_from = number_line + 1 if number_line is not None else 0
+    for i in range(search_from, len(zone)):
+        if _is_title_start(zone[i].text) and not is_agency_line(zone[i].text):
+            start = i
+            break
+        # A letterhead line directly followed by 印发/关于 opens a two-line title.
+        if (
+            i + 1 < len(zone)
+            and is_agency_line(zone[i].text)
+            and zone[i + 1].text.lstrip("*").startswith(("印发", "转发", "关于"))
+        ):
+            start = i
+            break
+    if start is None:
+        return None, set()
+    parts, used = [], set()
+    for j in range(start, len(zone)):
+        piece = zone[j].text
+        if j > start and (
+            _DATE_LINE.match(piece) or docno.find_all(piece) or _disclosure([zone[j]])
+        ):
+            break
+        parts.append(piece)
+        used.add(j)
+        if piece.endswith("**") or (j > start and document_type(piece.rstrip("*"))):
+            break
+        if document_type(piece.rstrip("*")) and not piece.startswith("**"):
+            break
+    title = _tidy("".join(parts).replace("**", ""))
+    return (title or None), used
+
+
+def _addressees(line: str) -> list[str]:
+    body = line.rstrip("：: ")
+    return [part.strip() for part in re.split(r"[，,；;]", body) if part.strip()]
+
+
+def _issuer(
+    zone: list[_Line],
+    title_lines: set[int],
+    lines: list[_Line],
+    date_index: int | None,
+    title: str | None,
+) -> str | None:
+    for i, line in enumerate(zone):
+        if i not in title_lines and is_agency_line(line.text):
+            return line.text.removesuffix("文件").strip()
+    if date_index is not None and date_index > 0 and is_agency_line(lines[date_index - 1].text):
+        return lines[date_index - 1].text
+    if title:
+        match = re.match(r"(?P<issuer>[^《》，。]{3,40}?)(?:关于|印发|转发)", title)
+        if match and is_agency_line(match["issuer"].split(" ")[-1]):
+            return match["issuer"]
+    return None
+
+
+def _answered(header: Header, text: str) -> Answered | None:
+    title = header.title or ""
+    match = _ANSWERED.search(title.replace(" ", ""))
+    if match is None or header.type not in {"答复", "函", "复函", "意见"}:
+        return None
+    place = re.split(r"关于|^对", match["place"])[-1]
+    if match["body"]:
+        body, session = place + match["body"], match["session"]
+    else:
+        body, session = place + match["body2"], match["term"] + match["sitting"]
+    answered = Answered(
+        body=body,
+        session=session,
+        kind=match["kind"] if match["kind"] != "意见" else "建议",
+        number=match["number"],
+    )
+    quoted = _PROPOSAL_TITLE.search(text[:3000])
+    if quoted:
+        answered.title = _tidy(quoted["quoted"] or quoted["plain"])
+    salutation = next((a for a in header.addressees), None)
+    if salutation:
+        proposer = salutation
+        for role in _PROPOSER_ROLE:
+            if proposer.endswith(role) and len(proposer) > len(role) + 1:
+                proposer = proposer.removesuffix(role)
+                break
+        answered.proposer = proposer
+    return answered
+
+
+def qualify_body(body: str | None, jurisdiction: str | None) -> str | None:
+    """Name the place of a relative body: 市政协 in a 枣庄 document → 枣庄市政协."""
+    if not body or not jurisdiction:
+        return body
+    match = _LEVEL_PREFIX.match(body)
+    if match is None:
+        return body
+    parts = re.findall(r".+?(?:自治区|特别行政区|省|自治州|地区|盟|市|区|县|旗)", jurisdiction)
+    wanted = {"省": ("省", "自治区"), "市": ("市",), "州": ("自治州",), "盟": ("盟",),
+              "区": ("区",), "县": ("县",), "旗": ("旗",)}[match["level"]]
+    for part in parts:
+        if part.endswith(wanted) and not (match["level"] == "市" and part.endswith("区")):
+            return part + body[1:]
+    return body

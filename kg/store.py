@@ -1,0 +1,159 @@
+"""The store stage: pyoxigraph on disk, one named graph per source document.
+
+This is the one place that talks to pyoxigraph's storage and query engine, and the
+one boundary where its ``SyntaxError`` and ``OSError`` become ``kg.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
+
+
+class Store:
+    """A pyoxigraph store, on disk at ``path`` or in memory when ``path`` is None."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(
+                        f"no store at {self.path}: build one first with `kg build --store {self.path}`"
+                    )
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store, for the few callers that need it."""
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        graph_node = ox.NamedNode(graph) if graph else None
+        return list(self._store.quads_for_pattern(None, None, None, graph_node))
+
+    def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Drop the graphs in ``remove`` and write the graphs in ``add``, atomically.
+
+        Everything happens in one SPARQL Update, which pyoxigraph applies as one
+        transaction, so a reader never sees a document half replaced.
+        """
+        parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in sorted(set(remove) | set(add))]
+        body = []
+        for graph, quads in add.items():
+            graph_node = ox.NamedNode(graph)
+            triples = "\n".join(
+                f"{q.subject} {q.predicate} {q.object} ." for q in quads
+            )
+            body.append(f"GRAPH {graph_node} {{\n{triples}\n}}")
+        if body:
+            parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
+        if not parts:
+            return
+        self._update(" ;\n".join(parts))
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        self.replace_graphs(graphs, {})
+
+    def _update(self, update: str) -> None:
+        if self.read_only:
+            raise StoreError("this store is open read-only; open it for writing to change it")
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise StoreError(f"internal update was malformed: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update (used by builds and tests, never by the public endpoint)."""
+        try:
+            self._update(update)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, SyntaxError):
+                raise QueryError(f"SPARQL update syntax error: {exc.__cause__}") from exc
+            raise
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResult:
+        """Run a SPARQL query; parameters are bound with substitutions, never formatted in.
+
+        By default the default graph is the union of all named graphs, so a plain
+        ``{ ?s ?p ?o }`` sees every document.
+        """
+        kwargs: dict[str, Any] = {}
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            raise QueryError(f"the query failed: {exc}") from exc
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """Run a SELECT and return rows of plain Python values (IRIs and lexical forms)."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                row[name] = None if term is None else term.value
+            rows.append(row)
+        return rows
+
+    def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
+        return self._store.dump(format=fmt)
+
+    def flush(self) -> None:
+        if not self.read_only and self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Release the store: pyoxigraph closes it when the object is collected."""
+        self.flush()
+        del self._store
+
+
+def open_store(path: Path | str | None, *, read_only: bool = False) -> Store:
+    return Store(path, read_only=read_only)

@@ -1,0 +1,215 @@
+"""The header reader on documents of the genre: national, provincial, county, replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extraction.header import document_type, extract_header, qualify_body
+from tests.factories import make_document
+
+NATIONAL_NOTICE = """
+国家卫生健康委办公厅
+
+国卫办基层函〔2024〕123号
+
+国家卫生健康委办公厅关于开展2024年“优质服务基层行”活动的通知
+
+各省、自治区、直辖市及新疆生产建设兵团卫生健康委：
+
+为贯彻落实《中共中央办公厅 国务院办公厅关于进一步深化改革促进乡村医疗卫生体系健康发展的意见》，现将有关事项通知如下。
+
+国家卫生健康委办公厅
+
+2024年3月5日
+
+（信息公开形式：主动公开）
+"""
+
+PROVINCIAL_OPINION = """
+湖北省人民政府办公厅文件
+
+鄂政办发〔2023〕15号
+
+湖北省人民政府办公厅关于推进紧密型县域医疗卫生共同体建设的
+实施意见
+
+各市、州、县人民政府，省政府各部门：
+
+为深入推进紧密型县域医共体建设，经省人民政府同意，提出如下意见。
+
+湖北省人民政府办公厅
+
+2023年5月10日
+"""
+
+COUNTY_PLAN = """
+宁乡市人民政府办公室
+
+宁政办发[2022]8号
+
+**宁乡市人民政府办公室
+关于印发《宁乡市基层医疗卫生服务能力提升三年行动
+实施方案》的通知**
+
+各镇人民政府、街道办事处，市直各单位：
+
+现将《宁乡市基层医疗卫生服务能力提升三年行动实施方案》印发给你们，请认真组织实施。
+
+宁乡市人民政府办公室
+
+二〇二二年七月八日
+
+(此件主动公开)
+"""
+
+NPC_REPLY = """
+长沙市卫生健康委员会
+
+长卫函〔2022〕56号 B类 予以公开
+
+关于市十六届人大一次会议第0123号建议的答复
+
+李明代表：
+
+您提出的《关于加强社区医院建设的建议》收悉，现答复如下：
+
+一、关于社区医院建设
+
+我委高度重视。
+
+长沙市卫生健康委员会
+
+2022年8月1日
+"""
+
+CPPCC_LETTER = """
+邵阳市人民政府
+
+邵政函〔2021〕77号
+
+邵阳市人民政府关于市政协十二届五次会议第35号提案办理意见的函
+
+九三学社邵阳市委：
+
+你们提出的《关于加快发展智慧医疗的提案》，交由我市办理，现答复如下：
+
+一、总体情况
+"""
+
+HEADER_CASES = [
+    pytest.param(
+        NATIONAL_NOTICE,
+        {
+            "number": "国卫办基层函〔2024〕123号",
+            "issuer": "国家卫生健康委办公厅",
+            "title": "国家卫生健康委办公厅关于开展2024年“优质服务基层行”活动的通知",
+            "date": "2024-03-05",
+            "type": "通知",
+            "disclosure": "主动公开",
+            "addressees": ["各省、自治区、直辖市及新疆生产建设兵团卫生健康委"],
+        },
+        id="national-notice",
+    ),
+    pytest.param(
+        PROVINCIAL_OPINION,
+        {
+            "number": "鄂政办发〔2023〕15号",
+            "issuer": "湖北省人民政府办公厅",
+            "title": "湖北省人民政府办公厅关于推进紧密型县域医疗卫生共同体建设的实施意见",
+            "date": "2023-05-10",
+            "type": "意见",
+            "addressees": ["各市、州、县人民政府", "省政府各部门"],
+        },
+        id="provincial-opinion-letterhead-文件",
+    ),
+    pytest.param(
+        COUNTY_PLAN,
+        {
+            "number": "宁政办发〔2022〕8号",
+            "issuer": "宁乡市人民政府办公室",
+            "title": "宁乡市人民政府办公室关于印发《宁乡市基层医疗卫生服务能力提升三年行动实施方案》的通知",
+            "date": "2022-07-08",
+            "type": "通知",
+            "disclosure": "此件主动公开",
+        },
+        id="county-plan-bold-title-chinese-date",
+    ),
+    pytest.param(
+        NPC_REPLY,
+        {
+            "number": "长卫函〔2022〕56号",
+            "issuer": "长沙市卫生健康委员会",
+            "title": "关于市十六届人大一次会议第0123号建议的答复",
+            "date": "2022-08-01",
+            "type": "答复",
+            "disclosure": "B类 予以公开",
+            "addressees": ["李明代表"],
+        },
+        id="npc-reply",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADER_CASES)
+def test_header_fields(text: str, expected: dict) -> None:
+    header, _ = extract_header(make_document(text))
+    for field, value in expected.items():
+        assert getattr(header, field) == value, field
+
+
+ANSWER_CASES = [
+    pytest.param(
+        NPC_REPLY,
+        {"body": "市人大", "session": "十六届一次会议", "kind": "建议", "number": "0123",
+         "title": "关于加强社区医院建设的建议", "proposer": "李明"},
+        id="npc-suggestion-session-inside-body",
+    ),
+    pytest.param(
+        CPPCC_LETTER,
+        {"body": "市政协", "session": "十二届五次会议", "kind": "提案", "number": "35",
+         "title": "关于加快发展智慧医疗的提案", "proposer": "九三学社邵阳市委"},
+        id="cppcc-letter-party-proposer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANSWER_CASES)
+def test_reply_answers(text: str, expected: dict) -> None:
+    _, answered = extract_header(make_document(text))
+    assert answered is not None
+    assert {k: getattr(answered, k) for k in expected} == expected
+
+
+def test_a_notice_answers_nothing() -> None:
+    _, answered = extract_header(make_document(NATIONAL_NOTICE))
+    assert answered is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("国务院办公厅关于推进医疗联合体建设和发展的指导意见", "意见"),
+        ("关于印发《某某实施方案》的通知", "通知"),
+        ("关于市政协五届二次会议第152号提案办理意见的函", "函"),
+        ("湖南省基层卫生人才能力提升培训项目实施方案", "方案"),
+        ("医疗机构管理条例", "条例"),
+        ("健康中国行动", None),
+    ],
+)
+def test_document_type(title: str, expected: str | None) -> None:
+    assert document_type(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "jurisdiction", "expected"),
+    [
+        ("市政协", "山东省枣庄市市中区", "枣庄市政协"),
+        ("市人大", "湖北省咸宁市", "咸宁市人大"),
+        ("区政协", "湖南省益阳市资阳区", "资阳区政协"),
+        ("省政协", "广东省广州市", "广东省政协"),
+        ("岳阳市政协", "湖南省岳阳市", "岳阳市政协"),
+        ("市政协", None, "市政协"),
+    ],
+)
+def test_relative_body_is_placed_by_jurisdiction(body, jurisdiction, expected) -> None:
+    assert qualify_body(body, jurisdiction) == expected
