@@ -1,0 +1,80 @@
+"""The scorer follows FORMAT.md: normalisation, aliases, citations by number or title."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.evaluate import evaluate, norm
+
+GOLD = {
+    "a.txt": {
+        "source": "a.txt",
+        "document": {"number": "湘政办发〔2021〕79号", "issuer": "湖南省人民政府办公厅",
+                     "title": "关于促进基层卫生健康事业高质量发展的意见", "date": "2021-12-01",
+                     "type": "意见", "jurisdiction": "湖南省"},
+        "answers": None,
+        "cites": [
+            {"number": "国办发〔2017〕32号", "title": "国务院办公厅关于推进医疗联合体建设和发展的指导意见"},
+            {"number": None, "title": "医疗机构管理条例", "aliases": ["《医疗机构管理条例》"]},
+        ],
+        "agencies": [{"name": "湖南省卫生健康委员会", "aliases": ["省卫生健康委"]}],
+        "hospitals": [],
+        "consortia": [],
+        "programmes": [{"name": "优质服务基层行", "core": True}, {"name": "分级诊疗", "core": False}],
+        "tasks": [{"number": "1", "responsible": ["湖南省卫生健康委员会"]}],
+        "people": [],
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("湘政办发[2021]79 号", "湘政办发〔2021〕79号"),
+        ("湘政办发（2021）79号", "湘政办发〔2021〕79号"),
+        ("湘政办发【2021】79号", "湘政办发〔2021〕79号"),
+        ("ＡＢＣ １２", "ABC12"),
+        (None, None),
+    ],
+)
+def test_norm(raw, expected) -> None:
+    assert norm(raw) == expected
+
+
+def test_perfect_prediction_scores_one() -> None:
+    report = evaluate(GOLD, GOLD)
+    for name, score in report.fields.items():
+        assert score.f1 == 1.0, name
+
+
+def test_bracket_variants_aliases_and_title_only_cites_match() -> None:
+    predicted = {
+        "a.txt": {
+            "source": "a.txt",
+            "document": {"number": "湘政办发[2021]79号"},
+            "cites": [
+                {"number": "国办发（2017）32号", "title": "某个不同的题目"},
+                {"number": None, "title": "《医疗机构管理条例》"},
+                {"number": "国卫医发〔2020〕13号", "title": None},
+            ],
+            "agencies": [{"name": "省卫生健康委"}, {"name": "省卫生健康委"}],
+            "programmes": [{"name": "优质服务基层行"}, {"name": "分级诊疗"}, {"name": "健康中国"}],
+            "tasks": [{"number": "1", "responsible": ["省卫生健康委", "湖南省财政厅"]}],
+        }
+    }
+    report = evaluate(GOLD, predicted)
+    assert report.fields["document.number"].f1 == 1.0
+    cites = report.fields["cites"]
+    assert (cites.tp, cites.fp, cites.fn) == (2, 1, 0)
+    agencies = report.fields["agencies"]
+    assert (agencies.tp, agencies.fp, agencies.fn) == (1, 0, 0)  # matched twice counts once
+    core = report.fields["programmes.core"]
+    assert (core.tp, core.fp, core.fn) == (1, 1, 0)  # 分级诊疗 is gold, only not core
+    tasks = report.fields["tasks.responsible"]
+    assert (tasks.tp, tasks.fp, tasks.fn) == (1, 1, 0)
+
+
+def test_missing_prediction_is_reported() -> None:
+    report = evaluate(GOLD, {})
+    assert report.errors == ["no prediction for a.txt"]
+    assert report.fields["cites"].recall == 0.0
