@@ -175,10 +175,6 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
             header.number = found[0].number.canonical
             number_line = i
             break
-        if re.fullmatch(r"[(（]\s*\d{4}\s*[)）]\s*字?\s*第\s*\d+\s*号", line.text):
-            header.number = docno.normalise(line.text)
-            number_line = i
-            break
 
     header.title, title_lines = _title(zone, number_line)
     header.type = document_type(header.title)
