@@ -58,22 +58,34 @@ class Store:
     def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Drop the graphs in ``remove`` and write the graphs in ``add``, atomically.
 
+        The store's default graph is kept as the set union of all named graphs.
+        pyoxigraph's own union mode counts a triple once per graph it is in (a cited
+        document's number, stated by every document that cites it, would come back
+        several times), so the union is materialised here instead: a triple leaves
+        the default graph only when no other named graph still states it.
+
         Everything happens in one SPARQL Update, which pyoxigraph applies as one
         transaction, so a reader never sees a document half replaced.
         """
-        parts = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in sorted(set(remove) | set(add))]
-        body = []
-        for graph, quads in add.items():
-            graph_node = ox.NamedNode(graph)
-            triples = "\n".join(
-                f"{q.subject} {q.predicate} {q.object} ." for q in quads
+        parts = []
+        for graph in sorted(set(remove) | set(add)):
+            node = ox.NamedNode(graph)
+            parts.append(
+                "DELETE { ?s ?p ?o } WHERE { "
+                f"GRAPH {node} {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {node}) }} }}"
             )
-            body.append(f"GRAPH {graph_node} {{\n{triples}\n}}")
-        if body:
-            parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
-        if not parts:
-            return
-        self._update(" ;\n".join(parts))
+            parts.append(f"DROP SILENT GRAPH {node}")
+        named, union = [], []
+        for graph, quads in add.items():
+            triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            named.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
+            union.append(triples)
+        if named:
+            parts.append("INSERT DATA {\n" + "\n".join(named) + "\n}")
+            parts.append("INSERT DATA {\n" + "\n".join(union) + "\n}")
+        if parts:
+            self._update(" ;\n".join(parts))
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         self.replace_graphs(graphs, {})
@@ -89,9 +101,18 @@ class Store:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
 
     def update(self, update: str) -> None:
-        """Run a SPARQL Update (used by builds and tests, never by the public endpoint)."""
+        """Run a SPARQL Update, then bring the default graph back to the union view.
+
+        Only named graphs hold data of their own here; the default graph is derived,
+        so the same transaction re-derives it (costly on a large store, which is why
+        the public endpoint refuses updates unless a deployment allows them).
+        """
+        resync = (
+            "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+            "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        )
         try:
-            self._update(update)
+            self._update(f"{update} ;\n{resync}")
         except StoreError as exc:
             if isinstance(exc.__cause__, SyntaxError):
                 raise QueryError(f"SPARQL update syntax error: {exc.__cause__}") from exc
@@ -104,12 +125,13 @@ class Store:
         substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        union_default_graph: bool = True,
+        union_default_graph: bool = False,
     ) -> QueryResult:
         """Run a SPARQL query; parameters are bound with substitutions, never formatted in.
 
-        By default the default graph is the union of all named graphs, so a plain
-        ``{ ?s ?p ?o }`` sees every document.
+        The default graph already holds the set union of all named graphs (see
+        ``replace_graphs``), so a plain ``{ ?s ?p ?o }`` sees every document once.
+        ``union_default_graph=True`` asks pyoxigraph for its own bag union instead.
         """
         kwargs: dict[str, Any] = {}
         if substitutions:

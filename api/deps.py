@@ -1,0 +1,46 @@
+"""Dependencies of the routes: the settings and the one store of the app."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kg.config import Settings
+from kg.errors import StoreError
+from kg.store import Store
+
+_open_lock = threading.Lock()
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Store:
+    """The app's store, opened on first use and then shared by every request.
+
+    Opened for writing, not ``read_only``: pyoxigraph's read-only mode over a store
+    that another process writes is undefined, and the build finishes before serving.
+    Opening lazily keeps ``create_app`` cheap and lets the app start (and answer
+    /docs) before a store exists.
+    """
+    state = request.app.state
+    if state.store is None:
+        with _open_lock:
+            if state.store is None:
+                path = state.settings.store_path
+                if not path.exists():
+                    raise StoreError(
+                        f"no store at {path}: build one first with `kg build`, "
+                        "or point KG_STORE_PATH at an existing store"
+                    )
+                state.store = Store(path)
+    store: Store = state.store
+    return store
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]

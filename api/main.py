@@ -1,0 +1,72 @@
+"""The FastAPI app: SPARQL 1.1 endpoint, REST over the named queries, OpenAPI docs.
+
+uvicorn api.main:app                      # settings from KG_* and kg.toml
+uvicorn --factory api.main:create_app     # the same, built per process
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+
+import kg
+from api import problems
+from api.routers import documents, health, queries, sparql
+from kg.config import Settings
+from kg.store import Store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the app; ``store`` lets tests hand one in, else it opens on first use."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        opened: Store | None = app.state.store
+        # Close only a store the app opened itself; a handed-in one belongs to the caller.
+        if opened is not None and store is None:
+            opened.close()
+            app.state.store = None
+
+    app = FastAPI(
+        title="Chinese health-policy knowledge graph",
+        version=kg.__version__,
+        summary="SPARQL 1.1 endpoint and REST API over health-policy documents and their citations",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+    )
+    problems.install(app)
+    for module in (sparql, documents, queries, health):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+_app: FastAPI | None = None
+
+
+def __getattr__(name: str) -> Any:
+    """``api.main.app``, built on first access so importing this module reads no settings."""
+    global _app
+    if name == "app":
+        if _app is None:
+            _app = create_app()
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,84 @@
+"""Documents by 文号: facts, the documents citing them and the documents they cite.
+
+``{number}`` is taken in any bracket form (〔〕 [] () （） 【】 ﹝﹞), with spaces or
+percent-encoded; kg.docno puts it in canonical form before any query runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import SettingsDep, StoreDep
+from api.problems import problem_responses
+from api.schemas import CitationList, Document, DocumentItem, DocumentList
+from kg import query as kq
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+Number = Annotated[
+    str,
+    Path(
+        description="发文字号 in any bracket form, e.g. 湘政办发〔2021〕79号 or 湘政办发[2021]79号",
+        examples=["湘政办发〔2021〕79号"],
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_documents",
+    summary="List documents, optionally by issuer and year",
+    response_model=DocumentList,
+    responses=problem_responses(400, 503),
+)
+def list_documents(
+    store: StoreDep,
+    settings: SettingsDep,
+    issuer: Annotated[str | None, Query(examples=["岳阳市卫生健康委员会"])] = None,
+    year: Annotated[str | None, Query(pattern=r"^\d{4}$", examples=["2023"])] = None,
+    limit: Annotated[int, Query(ge=1, description="Most items returned")] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentList:
+    rows = kq.run_query(store, "documents", {"issuer": issuer or "", "year": year or ""})
+    limit = min(limit, settings.result_limit)
+    return DocumentList(items=rows[offset : offset + limit], total=len(rows))
+
+
+@router.get(
+    "/{number:path}/cited-by",
+    operation_id="list_document_cited_by",
+    summary="Documents that cite this document",
+    response_model=CitationList,
+    responses=problem_responses(400, 404, 503),
+)
+def cited_by(number: Number, store: StoreDep) -> CitationList:
+    canonical = kq.canonical_number(number)
+    refs = kq.cited_by(store, canonical)
+    return CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+
+
+@router.get(
+    "/{number:path}/cites",
+    operation_id="list_document_cites",
+    summary="Documents that this document cites",
+    response_model=CitationList,
+    responses=problem_responses(400, 404, 503),
+)
+def cites(number: Number, store: StoreDep) -> CitationList:
+    canonical = kq.canonical_number(number)
+    refs = kq.cites(store, canonical)
+    return CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+
+
+# Declared last: ``{number:path}`` would otherwise swallow the /cited-by and /cites suffixes.
+@router.get(
+    "/{number:path}",
+    operation_id="get_document",
+    summary="One document's facts",
+    response_model=Document,
+    responses=problem_responses(400, 404, 503),
+)
+def get_document(number: Number, store: StoreDep) -> Document:
+    return Document.of(kq.document(store, number))

@@ -1,0 +1,279 @@
+"""The query stage: named SPARQL queries in ``queries/*.rq`` and the facts REST serves.
+
+A named query is a ``.rq`` file whose header comment says what it is:
+
+    # name: cited_by
+    # summary: Documents that cite a given document
+    # param: number (docno) — canonical 文号 of the cited document
+    # param: year? — four-digit year; optional parameters end in ``?``
+
+A parameter's kind is ``literal`` (the default), ``iri`` (bound as a NamedNode) or
+``docno`` (a 文号 in any bracket form, normalised, bound as a literal).  Values are
+bound with pyoxigraph's ``substitutions=``, never formatted into the text; since
+pyoxigraph 0.5 binds only projected variables, every parameter must be in the
+SELECT clause, and a query file is written so that a bound value constrains a
+required pattern or a ``BIND`` (a bound ``OPTIONAL`` variable would not filter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import kg
+from kg.errors import NotFound, QueryError, QueryRefused
+from kg.store import UPDATE_KEYWORDS, Store
+
+QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+
+PARAM_KINDS = ("literal", "iri", "docno")
+
+_HEADER = re.compile(r"^#\s*(name|summary|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<optional>\?)?"
+    r"(?:\s*\((?P<kind>[a-z]+)\))?"
+    r"(?:\s*[—–:-]+\s*(?P<description>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query."""
+
+    name: str
+    kind: str = "literal"
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL SELECT from ``queries/``, with the header that documents it."""
+
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    sparql: str
+    path: Path
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document as a list item: its number and title when the graph knows them."""
+
+    iri: str
+    number: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the graph says about one document."""
+
+    iri: str
+    number: str
+    title: str | None
+    issuer: str | None
+    date: str | None
+    type: str | None
+    url: str | None
+    cited_by_count: int
+    cites_count: int
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file and its header; the name defaults to the file's stem."""
+    text = path.read_text(encoding="utf-8")
+    name, summary, params = path.stem, "", []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break  # the header ends at the first line of SPARQL
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "name":
+            name = value
+        elif key == "summary":
+            summary = value
+        else:
+            params.append(_parse_param(value, path))
+    return NamedQuery(name=name, summary=summary, params=tuple(params), sparql=text, path=path)
+
+
+def _parse_param(spec: str, path: Path) -> Param:
+    match = _PARAM.match(spec)
+    if not match:
+        raise QueryError(
+            f"{path}: cannot read the parameter line {spec!r}; "
+            "write `# param: name[?] [(literal|iri|docno)] — description`"
+        )
+    kind = match["kind"] or "literal"
+    if kind not in PARAM_KINDS:
+        raise QueryError(f"{path}: parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}")
+    return Param(
+        name=match["name"],
+        kind=kind,
+        required=match["optional"] is None,
+        description=match["description"] or "",
+    )
+
+
+def list_queries(queries_dir: Path | None = None) -> list[NamedQuery]:
+    """Every named query, sorted by name (files are re-read, so edits show at once)."""
+    directory = queries_dir or QUERIES_DIR
+    if not directory.is_dir():
+        raise QueryError(f"no query directory at {directory}")
+    return sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)
+
+
+def get_query(name: str, queries_dir: Path | None = None) -> NamedQuery:
+    queries = list_queries(queries_dir)
+    for query in queries:
+        if query.name == name:
+            return query
+    known = ", ".join(q.name for q in queries)
+    raise NotFound(f"no named query {name!r}; known queries: {known}")
+
+
+def bind_params(
+    query: NamedQuery, params: Mapping[str, str]
+) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check ``params`` against the query's header and turn them into typed terms."""
+    unknown = sorted(set(params) - {p.name for p in query.params})
+    if unknown:
+        declared = ", ".join(p.name for p in query.params) or "none"
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(unknown)}; its parameters: {declared}"
+        )
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    for param in query.params:
+        value = params.get(param.name)
+        if value is None or value == "":
+            if param.required:
+                raise QueryError(
+                    f"query {query.name!r} needs the parameter {param.name!r} ({param.description})"
+                )
+            continue
+        bound[param.name] = _term(param, value)
+    return bound
+
+
+def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    if param.kind == "iri":
+        try:
+            return ox.NamedNode(value)
+        except ValueError as exc:
+            raise QueryError(f"parameter {param.name!r} is not an IRI: {exc}") from exc
+    if param.kind == "docno":
+        return ox.Literal(canonical_number(value))
+    return ox.Literal(value)
+
+
+def run_query(
+    store: Store,
+    name: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    queries_dir: Path | None = None,
+) -> list[dict[str, str | None]]:
+    """Run a named query with its parameters bound; rows of plain values."""
+    query = get_query(name, queries_dir)
+    substitutions = bind_params(query, params or {})
+    return store.select(query.sparql, substitutions=substitutions)
+
+
+def canonical_number(text: str) -> str:
+    """A 文号 in any bracket form, spacing or width, in canonical GB/T 9704 form."""
+    from kg.docno import normalise  # the 文号 grammar lives in one place
+
+    return normalise(text)
+
+
+# --- the facts REST serves -------------------------------------------------------
+
+
+def document(store: Store, number: str, *, queries_dir: Path | None = None) -> DocumentFacts:
+    """One document's facts by 文号; NotFound when the graph has no such document."""
+    canonical = canonical_number(number)
+    rows = run_query(store, "document", {"number": canonical}, queries_dir=queries_dir)
+    if not rows:
+        raise NotFound(f"no document numbered {canonical} in the graph")
+    row = rows[0]
+    return DocumentFacts(
+        iri=row["doc"] or "",
+        number=canonical,
+        title=row.get("title"),
+        issuer=row.get("issuer"),
+        date=row.get("date"),
+        type=row.get("type"),
+        url=row.get("url"),
+        cited_by_count=int(row.get("citedByCount") or 0),
+        cites_count=int(row.get("citesCount") or 0),
+    )
+
+
+def cited_by(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
+    """Documents that cite the document numbered ``number``."""
+    canonical = _known_number(store, number, queries_dir)
+    rows = run_query(store, "cited_by", {"number": canonical}, queries_dir=queries_dir)
+    return [DocRef(r["citing"] or "", r.get("citingNumber"), r.get("citingTitle")) for r in rows]
+
+
+def cites(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
+    """Documents that the document numbered ``number`` cites, by number or by title."""
+    canonical = _known_number(store, number, queries_dir)
+    rows = run_query(store, "cites", {"number": canonical}, queries_dir=queries_dir)
+    return [DocRef(r["cited"] or "", r.get("citedNumber"), r.get("citedTitle")) for r in rows]
+
+
+def _known_number(store: Store, number: str, queries_dir: Path | None) -> str:
+    return document(store, number, queries_dir=queries_dir).number
+
+
+# --- telling queries from updates ---------------------------------------------------
+
+# Comments, then PREFIX/BASE declarations: what may precede the first keyword.
+_PROLOGUE = re.compile(
+    r"""\A(?:\s+|\#[^\n]*(?:\n|\Z)
+        |PREFIX\s+[^\s:]*:\s*<[^>]*>
+        |BASE\s*<[^>]*>)*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(<[^>]*>|[?$]\w+)", re.IGNORECASE)
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL Update rather than a query, by its first keyword."""
+    rest = text[_PROLOGUE.match(text).end() :]  # type: ignore[union-attr]
+    keyword = re.match(r"[A-Za-z]+", rest)
+    return keyword is not None and keyword.group(0).upper() in (*UPDATE_KEYWORDS, "WITH")
+
+
+def check_query(text: str, *, service_allowlist: list[str] | tuple[str, ...] = ()) -> None:
+    """Refuse updates and SERVICE calls to endpoints not on the allow-list.
+
+    pyoxigraph runs SERVICE clauses over HTTP, so a public endpoint that passed them
+    through would fetch any URL a client names.
+    """
+    if is_update(text):
+        raise QueryRefused(
+            "this endpoint is read-only: SPARQL Update is refused; "
+            "rebuild the store with `kg build` to change the graph"
+        )
+    for target in _SERVICE.findall(text):
+        iri = target.strip("<>")
+        if target.startswith(("?", "$")) or iri not in service_allowlist:
+            raise QueryRefused(
+                f"SERVICE {target} is not allowed here; allowed endpoints: "
+                f"{', '.join(service_allowlist) or 'none'}"
+            )
