@@ -7,6 +7,7 @@ queries and other people's tools keep working whatever base a deployment picks.
     {base}id/document/t-{hash of title}  a document known only by its title
     {base}id/{kind}/{canonical name}     an agency, hospital, consortium, programme …
     {base}id/task/{document id}/{n}      task n of a document
+    {base}id/evidence/{document id}/{start}-{end}-{hash}  a span supporting one fact
     {base}graph/{document id}            the named graph of one source document
     {base}graph/catalogue                facts from the bundled policy catalogue
 
@@ -47,6 +48,11 @@ def entity_iri(base: str, kind: str, name: str) -> str:
 
 def task_iri(base: str, document_id: str, number: str) -> str:
     return f"{base}id/task/{document_id}/{_segment(number)}"
+
+
+def evidence_iri(base: str, document_id: str, start: int, end: int, fact: str) -> str:
+    """IRI of the evidence for one fact at one span; ``fact`` tells facts on a span apart."""
+    return f"{base}id/evidence/{document_id}/{start}-{end}-{short_hash(fact, 12)}"
 
 
 def graph_iri(base: str, document_id: str) -> str:

@@ -1,0 +1,376 @@
+"""Entities, relations and tasks of one document, with surface names and exact spans.
+
+The stage works on ``document.clean`` compacted once more: spaces and the line breaks
+a PDF leaves inside sentences are dropped (with an offset map), so that a name broken
+over two lines is still one name.  Cheap scans (an Aho-Corasick trigger automaton) pick
+the sentences worth a spaCy Doc; only those go through the pipeline of
+kg/extraction/components.py.  Tasks, people and 我委-style references are regex work
+over the whole text.  Every Mention points into ``document.text`` and no stored
+sentence keeps a telephone number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from kg.errors import ExtractionError
+from kg.extraction import components  # noqa: F401  (registers the factories)
+from kg.extraction import lexicon as lx
+from kg.model import Document, Entity, Header, Mention, Relation, Task
+
+PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
+
+_TERMINAL = "。！？；：:!?;"
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|\*\*)"
+)
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_PHONE = re.compile(
+    r"(?<![0-9])(?:\(?0\d{2,3}\)?\s*[-—–－]?\s*)?\d{7,8}(?![0-9])"
+    r"|(?<![0-9])1[3-9]\d{9}(?![0-9])"
+    r"|(?:邮政编码|邮编)\s*[:：]?\s*\d{6}"
+)
+REDACTED = "[电话已删除]"
+
+
+def redact(text: str) -> str:
+    """The text with every telephone number and postcode replaced by a marker."""
+    return _PHONE.sub(REDACTED, text)
+
+
+@dataclass(frozen=True)
+class Compact:
+    """``document.clean`` without intra-sentence whitespace; ``idx[i]`` is the clean index."""
+
+    text: str
+    idx: tuple[int, ...]
+
+
+def compact(clean: str) -> Compact:
+    keep: list[int] = []
+    lines = clean.split("\n")
+    pos = 0
+    prev_line = ""
+    for n, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped:
+            if keep and _breaks(prev_line, stripped):
+                keep.append(-1)  # a kept line break; its clean index is filled in below
+            base = pos
+            for i, ch in enumerate(line):
+                if not ch.isspace():
+                    keep.append(base + i)
+            prev_line = stripped
+        pos += len(line) + 1
+    chars: list[str] = []
+    idx: list[int] = []
+    for k in keep:
+        if k == -1:
+            chars.append("\n")
+            idx.append(idx[-1] if idx else 0)
+        else:
+            chars.append(clean[k])
+            idx.append(k)
+    idx.append(len(clean))
+    return Compact("".join(chars), tuple(idx))
+
+
+def _breaks(prev: str, line: str) -> bool:
+    """Whether the break between two lines ends a sentence or a heading."""
+    prev = prev.rstrip("*")
+    return prev.endswith(tuple(_TERMINAL)) or bool(_HEADING.match(line)) or len(prev) < 30
+
+
+@cache
+def nlp(lexicon_dir: str = "") -> Language:
+    """The blank Chinese pipeline with jieba and the rule components, built once."""
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in PIPELINE:
+        pipeline.add_pipe(name, config={"lexicon_dir": lexicon_dir})
+    return pipeline
+
+
+class _Builder:
+    """Collects candidates under their surface names and maps spans to the original."""
+
+    def __init__(self, document: Document, view: Compact) -> None:
+        self.document = document
+        self.view = view
+        self.entities: dict[tuple[str, str], Entity] = {}
+        self.relations: list[Relation] = []
+
+    def mention(self, start: int, end: int) -> Mention:
+        """A Mention for the compact span [start, end)."""
+        idx = self.view.idx
+        clean_start = idx[start]
+        clean_end = idx[end - 1] + 1 if end > start else clean_start
+        orig_start, orig_end = self.document.to_original(clean_start, clean_end)
+        text = self.document.text[orig_start:orig_end]
+        sentence = redact(self.document.sentence_at(orig_start, orig_end))
+        return Mention(text=text, start=orig_start, end=orig_end, sentence=sentence)
+
+    def add(
+        self, kind: str, name: str, start: int, end: int, attrs: dict[str, Any] | None = None
+    ) -> Entity:
+        name = _tidy(name)
+        key = (kind, name)
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = Entity(kind=kind, name=name, labels=[name], resolved=False, attributes={})
+            self.entities[key] = entity
+        mention = self.mention(start, end)
+        if all(m.start != mention.start or m.end != mention.end for m in entity.mentions):
+            entity.mentions.append(mention)
+        for key_, value in (attrs or {}).items():
+            if key_ == "members":
+                merged = entity.attributes.setdefault("members", [])
+                merged.extend(v for v in value if v not in merged)
+            elif value is not None and (
+                key_ not in entity.attributes or entity.attributes[key_] in (None, False)
+            ):
+                entity.attributes[key_] = value
+            else:
+                entity.attributes.setdefault(key_, value)
+        return entity
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"\s+", "", name).strip("“”\"'*")
+
+
+def extract_entities(
+    document: Document, header: Header
+) -> tuple[list[Entity], list[Relation], list[Task]]:
+    """Agencies, institutions, consortia, programmes and people; their links; the tasks."""
+    try:
+        return _extract(document, header)
+    except (ValueError, IndexError, KeyError) as error:
+        raise ExtractionError(
+            f"{document.id}: entity extraction failed ({error}); "
+            "report the document so the rules can be fixed"
+        ) from error
+
+
+def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Relation], list[Task]]:
+    view = compact(document.clean)
+    build = _Builder(document, view)
+    lexicons = lx.load()
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view.text) if m.group(0).strip()]
+    chosen = [
+        (a, b)
+        for a, b in spans
+        if next(lexicons.trigger_auto.iter(view.text[a:b]), None) is not None
+    ]
+    pipeline = nlp()
+    for (offset, _), doc in zip(chosen, pipeline.pipe(view.text[a:b] for a, b in chosen)):
+        for cand in doc._.kg_candidates or []:
+            build.add(cand.kind, cand.name, offset + cand.start, offset + cand.end, cand.attrs)
+        for rel in doc._.kg_relations or []:
+            build.relations.append(
+                Relation(
+                    _tidy(rel.subject),
+                    rel.predicate,
+                    _tidy(rel.object),
+                    build.mention(offset + rel.start, offset + rel.end),
+                )
+            )
+    _relative_agencies(build, header)
+    _issuer(build, header)
+    _people(build, lexicons)
+    _join_members(build)
+    tasks = _tasks(build, lexicons)
+    for entity in build.entities.values():
+        if entity.kind == "consortium":
+            entity.attributes.setdefault("lead", None)
+            entity.attributes.setdefault("members", [])
+            entity.attributes.setdefault("tight", False)
+    return list(build.entities.values()), build.relations, tasks
+
+
+_RELATIVE = {"委": ("委员会", "委"), "局": ("局",), "厅": ("厅",), "办": ("办公室", "办公厅", "办")}
+
+
+def _relative_agencies(build: _Builder, header: Header) -> None:
+    """我委/本委 etc. name the issuer when the issuer is that kind of body."""
+    issuer = header.issuer or ""
+    for match in re.finditer(r"(?:我|本)(委|局|厅|办)(?![员会])", build.view.text):
+        if issuer.endswith(_RELATIVE[match.group(1)]):
+            build.add("agency", match.group(0), match.start(), match.end())
+
+
+def _issuer(build: _Builder, header: Header) -> None:
+    if not header.issuer:
+        return
+    at = build.view.text.find(header.issuer)
+    if at >= 0:
+        build.add("agency", header.issuer, at, at + len(header.issuer))
+    elif ("agency", header.issuer) not in build.entities:
+        build.entities[("agency", header.issuer)] = Entity(
+            kind="agency", name=header.issuer, labels=[header.issuer], resolved=False
+        )
+
+
+_NAME = r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?=$|[^\u4e00-\u9fff·]|联系|电话|手机|职务|邮)"
+
+
+def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
+    text = build.view.text
+    roles = lexicons.words["person_roles"]
+    role_re = "|".join(sorted(map(re.escape, roles), key=len, reverse=True))
+    for match in re.finditer(
+        rf"(?P<role>{role_re})(?:姓名)?(?:及联系电话|及电话)?[：:]?{_NAME}", text
+    ):
+        name = match.group("name")
+        if name.startswith(("联系", "电话", "单位")):
+            continue
+        entity = build.add("person", name, match.start("name"), match.end("name"))
+        entity.attributes.setdefault("role", roles[match.group("role")])
+    proposer_roles = lexicons.words["proposer_roles"]
+    for match in re.finditer(
+        r"(?m)^(?P<name>[\u4e00-\u9fff·]{2,4})(?P<role>委员|代表)(?:们)?[：:]", text
+    ):
+        entity = build.add("person", match.group("name"), match.start("name"), match.end("name"))
+        entity.attributes.setdefault("role", proposer_roles[match.group("role")])
+        entity.attributes["proposer"] = True
+
+
+def _join_members(build: _Builder) -> None:
+    """A partner that signs a 医共体 agreement with a consortium's lead becomes a member."""
+    leads = {
+        e.attributes.get("lead"): e
+        for e in build.entities.values()
+        if e.kind == "consortium" and e.attributes.get("lead")
+    }
+    for rel in list(build.relations):
+        if rel.predicate != "collaborates" or rel.mention is None:
+            continue
+        if not re.search(r"医共体|医联体|医疗集团", rel.mention.sentence):
+            continue
+        consortium = leads.get(rel.subject)
+        if consortium is not None and rel.object not in consortium.attributes.setdefault(
+            "members", []
+        ):
+            consortium.attributes["members"].append(rel.object)
+            build.relations.append(Relation(rel.object, "member_of", consortium.name, rel.mention))
+
+
+_SECTION = re.compile(r"(?m)^(?P<head>（[一二三四五六七八九十]+）[^。\n]*)")
+_ITEM = re.compile(r"(?m)^(?P<number>\d{1,2})[.．、](?P<title>[^。\n]+)")
+_TOP = re.compile(r"(?m)^[一二三四五六七八九十]+、")
+_DUTY_OPEN = re.compile(r"[\[【（(]\s*(?:责任单位|牵头单位|负责单位|责任部门)\s*[：:]")
+_CLOSE = {"[": "]", "【": "】", "（": "）", "(": ")"}
+_LEAD_CLAUSE = re.compile(
+    r"[（(](?P<lead>[^（）()]{2,60}?)牵头[，,、]?(?P<rest>[^（）()]*?)(?:按职责分工)?(?:负责|配合|参与)[）)]"
+)
+
+
+def _bracketed(text: str, start: int) -> tuple[str, int]:
+    """The contents of the bracket opening at ``start`` (nesting respected) and its end."""
+    opener = text[start]
+    closer = _CLOSE[opener]
+    depth, i = 0, start
+    pairs = {"（": "）", "(": ")"}
+    while i < len(text):
+        ch = text[i]
+        if ch == opener or (ch in pairs and opener not in pairs):
+            depth += 1
+        elif ch == closer or (ch in pairs.values() and opener not in pairs):
+            depth -= 1
+            if depth == 0:
+                return text[start + 1 : i], i + 1
+        i += 1
+    return text[start + 1 :], len(text)
+
+
+def split_units(listing: str) -> list[str]:
+    """Split a 责任单位 list at 、，; outside brackets."""
+    items, depth, cur = [], 0, ""
+    for ch in listing:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+        if depth == 0 and ch in "、，,；;":
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    items.append(cur)
+    return [i.strip().removesuffix("等") for i in items if i.strip()]
+
+
+def named_units(item: str, generic: set[str]) -> list[str]:
+    """The named units of one list item: 各乡镇（街道、长春经开区） → [长春经开区]."""
+    if not item.startswith("各"):
+        return [item]
+    inner = re.findall(r"[（(]([^（）()]*)[）)]", item)
+    return [
+        p
+        for part in inner
+        for p in re.split(r"[、，,]", part)
+        if p and p not in generic and len(p) >= 2
+    ]
+
+
+def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
+    text = build.view.text
+    generic = set(lexicons.words["generic_units"])
+    sections = [(m.start(), m.group("head")) for m in _SECTION.finditer(text)]
+    tops = [m.start() for m in _TOP.finditer(text)]
+    items = list(_ITEM.finditer(text))
+    tasks: list[Task] = []
+
+    def section_at(pos: int) -> str | None:
+        top = max((t for t in tops if t <= pos), default=-1)
+        heads = [h for s, h in sections if top <= s <= pos]
+        return heads[-1] if heads else None
+
+    for i, item in enumerate(items):
+        stop = items[i + 1].start() if i + 1 < len(items) else len(text)
+        nxt_top = min((t for t in tops if t > item.start()), default=len(text))
+        nxt_sec = min((s for s, _ in sections if s > item.start()), default=len(text))
+        body = text[item.start() : min(stop, nxt_top, nxt_sec)]
+        title = item.group("title").strip()
+        literal: list[str] = []
+        lead_units: list[str] = []
+        for opener in _DUTY_OPEN.finditer(body):
+            inner, _ = _bracketed(body, opener.start())
+            inner = inner.split("：", 1)[-1].split(":", 1)[-1]
+            parts = re.split(r"[；;]\s*(?:配合单位|协同单位|参与单位)\s*[：:]", inner)
+            literal.extend(split_units(parts[0]))
+            if opener.group(0).find("牵头") >= 0 and parts:
+                lead_units = [
+                    u for item_ in split_units(parts[0]) for u in named_units(item_, generic)
+                ]
+            for extra in parts[1:]:
+                literal.extend(split_units(extra))
+        for clause in _LEAD_CLAUSE.finditer(body):
+            lead_units.extend(
+                u for it in split_units(clause.group("lead")) for u in named_units(it, generic)
+            )
+            literal.extend(split_units(clause.group("lead")) + split_units(clause.group("rest")))
+        if not literal:
+            continue
+        responsible: list[str] = []
+        for unit in literal:
+            for name in named_units(unit, generic):
+                if name not in responsible:
+                    responsible.append(name)
+        tasks.append(
+            Task(
+                number=item.group("number"),
+                title=title,
+                section=section_at(item.start()),
+                responsible=responsible,
+                responsible_text=literal,
+                lead=lead_units or responsible[:1],
+                mention=build.mention(item.start("title"), item.end("title")),
+            )
+        )
+    return tasks

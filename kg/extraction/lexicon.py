@@ -1,0 +1,139 @@
+"""The extraction and resolution vocabularies under kg/data/lexicons, loaded once.
+
+Everything here is general vocabulary of Chinese health-policy documents (the type
+words that end a body's or an institution's name, national bodies and their short
+forms, democratic parties, well-known national programmes), kept in CSV/JSONL/JSON
+data files so that a new short form is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+
+
+def _rows(name: str, directory: Path) -> list[dict[str, str]]:
+    with (directory / name).open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def automaton(words: dict[str, Any]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton whose values are ``(word, payload)``."""
+    auto = ahocorasick.Automaton()
+    for word, payload in words.items():
+        auto.add_word(word, (word, payload))
+    if words:
+        auto.make_automaton()
+    return auto
+
+
+def hits(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str, Any]]:
+    """Every (start, end, word, payload) occurrence, overlapping ones included."""
+    if len(auto) == 0:
+        return []
+    return [
+        (end - len(word) + 1, end + 1, word, payload) for end, (word, payload) in auto.iter(text)
+    ]
+
+
+def longest_per_end(found: list[tuple[int, int, str, Any]]) -> list[tuple[int, int, str, Any]]:
+    """Of hits ending at the same place keep the longest (专科联盟 over 联盟)."""
+    best: dict[int, tuple[int, int, str, Any]] = {}
+    for hit in found:
+        kept = best.get(hit[1])
+        if kept is None or hit[0] < kept[0]:
+            best[hit[1]] = hit
+    return sorted(best.values())
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    core: bool
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """All vocabularies; built once per directory."""
+
+    bodies: dict[str, tuple[str, bool]]  # body → (template with {P}, strict boundary)
+    national: dict[str, str]  # alias → canonical
+    parties: dict[str, str]  # short → full
+    hospital_types: dict[str, str]  # suffix → kind
+    consortium_types: dict[str, str]  # suffix → kind
+    programmes: dict[str, Programme]  # name or alias → programme
+    words: dict[str, Any]  # extraction.json
+    body_auto: ahocorasick.Automaton
+    national_auto: ahocorasick.Automaton
+    hospital_auto: ahocorasick.Automaton
+    consortium_auto: ahocorasick.Automaton
+    programme_auto: ahocorasick.Automaton
+    trigger_auto: ahocorasick.Automaton
+
+
+@cache
+def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
+    base = Path(directory)
+    bodies = {
+        r["body"]: (r["template"], r["strict"] == "1") for r in _rows("agency_bodies.csv", base)
+    }
+    national = {r["alias"]: r["canonical"] for r in _rows("national_bodies.csv", base)}
+    parties = {r["short"]: r["full"] for r in _rows("parties.csv", base)}
+    hospital_types = {r["suffix"]: r["kind"] for r in _rows("hospital_types.csv", base)}
+    consortium_types = {r["suffix"]: r["kind"] for r in _rows("consortium_types.csv", base)}
+    programmes: dict[str, Programme] = {}
+    for line in (base / "programmes.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        programme = Programme(record["name"], bool(record.get("core", False)))
+        for name in [record["name"], *record.get("aliases", [])]:
+            programmes[name] = programme
+    words = json.loads((base / "extraction.json").read_text(encoding="utf-8"))
+    # A sentence is worth a spaCy Doc only if one of these occurs in it.
+    triggers: dict[str, None] = dict.fromkeys(
+        [
+            *bodies,
+            *national,
+            *parties,
+            *hospital_types,
+            *consortium_types,
+            *programmes,
+            *words["programme_suffixes"],
+            *words["association_suffixes"],
+            "“",
+            "领导小组",
+            "管委会",
+            "牵头",
+            "帮扶",
+            "支援",
+            "托管",
+            "协作",
+            "签约",
+            "合作",
+        ]
+    )
+    return Lexicons(
+        bodies=bodies,
+        national=national,
+        parties=parties,
+        hospital_types=hospital_types,
+        consortium_types=consortium_types,
+        programmes=programmes,
+        words=words,
+        body_auto=automaton(bodies),
+        national_auto=automaton(national),
+        hospital_auto=automaton(hospital_types),
+        consortium_auto=automaton(consortium_types),
+        programme_auto=automaton(programmes),
+        trigger_auto=automaton(triggers),
+    )

@@ -1,0 +1,217 @@
+"""Administrative divisions: find place names in text and fix a document's jurisdiction.
+
+Names repeat across the country (市中区 is a district of 济南, 枣庄, 内江 and 乐山), so a
+name alone never fixes a place: ``jurisdiction_of`` reads the issuer's whole chain of
+names (枣庄市 + 市中区) and, where the issuer names only a county, lets the rest of the
+text vote.  Data: kg/data/admin-divisions/*.csv (statistical division codes).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "admin-divisions"
+
+LEVELS = ("province", "city", "county", "town")
+# cities.csv holds this placeholder for the districts of a direct-administered
+# municipality (北京市 → 市辖区 → 东城区); it is never a name in running text.
+_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+# Suffixes dropped to get the short form of a province or prefecture (湖南省 → 湖南).
+_SHORT_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "特别行政区",
+    "省",
+    "市",
+    "地区",
+    "盟",
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative division; ``full_name`` is province first (湖南省益阳市资阳区)."""
+
+    code: str
+    name: str
+    level: str  # "province" | "city" | "county" | "town"
+    full_name: str
+    province: str  # code of each ancestor, "" where none
+    city: str = ""
+    county: str = ""
+
+    def within(self, other: Place) -> bool:
+        """True when this place is ``other`` or lies inside it."""
+        return self.code.startswith(other.code)
+
+    @property
+    def is_district(self) -> bool:
+        """A 市辖区: its name is only unique with its prefecture (市中区 → 枣庄市市中区)."""
+        return self.level == "county" and self.name.endswith("区")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place name found in text; ``places`` are every division of that name."""
+
+    start: int
+    end: int
+    text: str
+    places: tuple[Place, ...]
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    by_code: dict[str, Place]
+    by_name: dict[str, tuple[Place, ...]]
+    automaton: ahocorasick.Automaton
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def short_name(name: str) -> str:
+    """湖南省 → 湖南, 益阳市 → 益阳; a name with nothing left to strip is returned as is."""
+    for suffix in _SHORT_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    by_code: dict[str, Place] = {}
+    for row in _read("provinces.csv"):
+        by_code[row["code"]] = Place(row["code"], row["name"], "province", row["name"], row["code"])
+    for row in _read("cities.csv"):
+        province = by_code[row["provinceCode"]]
+        name = row["name"]
+        full = province.full_name if name in _PLACEHOLDERS else province.full_name + name
+        by_code[row["code"]] = Place(row["code"], name, "city", full, province.code, row["code"])
+    for row in _read("areas.csv"):
+        city = by_code[row["cityCode"]]
+        full = city.full_name + row["name"]
+        by_code[row["code"]] = Place(
+            row["code"], row["name"], "county", full, city.province, city.code, row["code"]
+        )
+    for row in _read("streets.csv"):
+        county = by_code.get(row["areaCode"])
+        if county is None:
+            continue
+        by_code[row["code"]] = Place(
+            row["code"],
+            row["name"],
+            "town",
+            county.full_name + row["name"],
+            county.province,
+            county.city,
+            county.code,
+        )
+    names: dict[str, list[Place]] = {}
+    for place in by_code.values():
+        if place.name in _PLACEHOLDERS:
+            continue
+        names.setdefault(place.name, []).append(place)
+    automaton = ahocorasick.Automaton()
+    for name, places in names.items():
+        automaton.add_word(name, (name, tuple(places)))
+    automaton.make_automaton()
+    return _Gazetteer(by_code, {k: tuple(v) for k, v in names.items()}, automaton)
+
+
+def place(code: str) -> Place | None:
+    """The division with this statistical code (2, 4, 6 or 9 digits)."""
+    return _gazetteer().by_code.get(code)
+
+
+def places_named(name: str) -> tuple[Place, ...]:
+    """Every division of exactly this name, in code order."""
+    return _gazetteer().by_name.get(name, ())
+
+
+def find_places(text: str, levels: tuple[str, ...] = LEVELS) -> list[PlaceMatch]:
+    """Place names in ``text``, longest first where they overlap, left to right."""
+    found: list[PlaceMatch] = []
+    for end, (name, places) in _gazetteer().automaton.iter(text):
+        kept = tuple(p for p in places if p.level in levels)
+        if kept:
+            found.append(PlaceMatch(end - len(name) + 1, end + 1, name, kept))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen: list[PlaceMatch] = []
+    for match in found:
+        if chosen and match.start < chosen[-1].end:
+            continue
+        chosen.append(match)
+    return chosen
+
+
+def ancestors(of: Place) -> list[Place]:
+    """The place and its parents, most specific first."""
+    chain = [of]
+    for code in (of.county, of.city, of.province):
+        if code and code != of.code:
+            parent = place(code)
+            if parent is not None and parent not in chain:
+                chain.append(parent)
+    return chain
+
+
+def find_within(name: str, scope: Place) -> Place | None:
+    """The one division called ``name`` inside ``scope`` (or ``scope``'s ancestors)."""
+    candidates = places_named(name)
+    for area in ancestors(scope):
+        inside = [p for p in candidates if p.within(area)]
+        if len(inside) == 1:
+            return inside[0]
+        if len(inside) > 1:
+            return None
+    return None
+
+
+def jurisdiction_of(issuer: str, text: str = "") -> Place | None:
+    """The area an issuer governs: the most specific place named in its name.
+
+    A chain (枣庄市市中区) fixes each link by its parent; a lone ambiguous name
+    (市中区人民政府) is decided by the places the rest of the text names.
+    """
+    matches = find_places(issuer or "", levels=("province", "city", "county"))
+    if not matches:
+        return None
+    scope: Place | None = None
+    for match in matches:
+        candidates = match.places
+        if scope is not None:
+            inside = [p for p in candidates if p.within(scope)]
+            if inside:
+                candidates = tuple(inside)
+            else:
+                continue
+        if len(candidates) > 1:
+            candidates = (_vote(candidates, text),) if text else candidates
+        if len(candidates) == 1 and candidates[0] is not None:
+            scope = candidates[0]
+    return scope
+
+
+def _vote(candidates: tuple[Place, ...], text: str) -> Place | None:
+    """The candidate whose ancestors the text names most often; None on a tie."""
+    named = Counter(
+        p.code for m in find_places(text, levels=("province", "city")) for p in m.places
+    )
+    scores = sorted(
+        ((sum(named[a.code] for a in ancestors(c)[1:]), c) for c in candidates),
+        key=lambda pair: -pair[0],
+    )
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][1]

@@ -1,0 +1,327 @@
+"""The resolve stage: the document's jurisdiction, then one canonical name per real thing.
+
+A surface name is split into a place part and a body part.  The place part is a
+gazetteer chain (资阳区, 枣庄市市中区, 齐村镇) placed inside the document's own
+jurisdiction, or a bare level character (省/市/区/县) that stands for the matching level
+of that jurisdiction (市卫健委 in a 岳阳 document is 岳阳市's).  The body part is
+expanded with the data in kg/data/lexicons (卫健委 → 卫生健康委员会, 委编办 →
+中共{P}委机构编制委员会办公室).  National bodies come from their own table.  Where a
+name cannot be placed with confidence the surface form stays and ``resolved`` is False:
+a name is never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg import gazetteer
+from kg.extraction import lexicon as lx
+from kg.gazetteer import Place
+from kg.model import Entity, Extraction, Relation
+
+_RELATIVE = re.compile(r"^(?:我|本)(委|局|厅|办)$")
+_LEVEL_COMPOUNDS = ("省市", "市县", "县乡", "乡村")  # a higher level then the next lower one
+_KIND_ORDER = ("hospital", "agency", "consortium", "programme", "person")
+
+
+@cache
+def _expansions() -> tuple[tuple[str, str], ...]:
+    rows = lx._rows("name_expansions.csv", lx.LEXICON_DIR)
+    return tuple(sorted(((r["short"], r["full"]) for r in rows), key=lambda p: -len(p[0])))
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """The document's place and the names its level characters stand for."""
+
+    place: Place | None
+
+    def _level(self, level: str) -> Place | None:
+        if self.place is None:
+            return None
+        code = {
+            "province": self.place.province,
+            "city": self.place.city,
+            "county": self.place.county,
+        }[level]
+        return gazetteer.place(code) if code else None
+
+    def for_level(self, char: str) -> str | None:
+        """省 → 湖南省; 市 → 益阳市 (or a county-level city); 区/县 → 益阳市资阳区."""
+        province, city, county = self._level("province"), self._level("city"), self._level("county")
+        if char == "省":
+            return province.name if province and province.name.endswith("省") else None
+        if char == "市":
+            if county is not None and county.name.endswith("市"):
+                return county.name
+            if city is not None:
+                return local_name(city)
+            return province.name if province and province.name.endswith("市") else None
+        if char in ("区", "县") and county is not None and county.name.endswith(char):
+            return local_name(county)
+        return None
+
+    def locate(self, name: str, within: Place | None = None) -> Place | None:
+        """The division called ``name``: inside ``within``, else this jurisdiction, else unique."""
+        for scope in (within, self.place):
+            if scope is not None:
+                found = gazetteer.find_within(name, scope)
+                if found is not None:
+                    return found
+        candidates = gazetteer.places_named(name)
+        if len(candidates) == 1 and candidates[0].level in ("province", "city", "county"):
+            return candidates[0]
+        return None
+
+
+def local_name(place: Place) -> str:
+    """How a document names a place: a district with its prefecture (枣庄市市中区)."""
+    if place.level in ("province", "city"):
+        if place.level == "city" and place.name in ("市辖区", "县"):
+            parent = gazetteer.place(place.province)
+            return parent.name if parent else place.name
+        return place.name
+    parent = gazetteer.place(place.county if place.level == "town" else place.city)
+    if place.level == "town":
+        return (local_name(parent) if parent else "") + place.name
+    if place.name.endswith("区") and parent is not None:
+        return local_name(parent) + place.name
+    return place.name
+
+
+def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | None:
+    """(canonical place prefix, rest of the name, placed) or None when no place leads."""
+    matches = gazetteer.find_places(surface)
+    chain: list[gazetteer.PlaceMatch] = []
+    for match in matches:
+        if match.start != (chain[-1].end if chain else 0):
+            break
+        chain.append(match)
+    if chain:
+        scope: Place | None = None
+        for match in chain:
+            scope = where.locate(match.text, scope)
+            if scope is None:
+                return surface[: chain[-1].end], surface[chain[-1].end :], False
+        assert scope is not None
+        return local_name(scope), surface[chain[-1].end :], True
+    if surface[:1] in "省市区县" and len(surface) > 1:
+        named = where.for_level(surface[0])
+        if named is not None:
+            # 市县综合医院医联体: a compound of levels names a scope, not a place.
+            rest = surface if surface[:2] in _LEVEL_COMPOUNDS else surface[1:]
+            return named, rest, True
+        return surface[0], surface[1:], False
+    return None
+
+
+class Resolver:
+    """Canonical names for one document."""
+
+    def __init__(self, extraction: Extraction) -> None:
+        self.lex = lx.load()
+        header = extraction.header
+        self.issuer = header.issuer
+        place = gazetteer.jurisdiction_of(header.issuer or "", extraction.document.clean)
+        self.where = Jurisdiction(place)
+        self.place = place
+
+    def agency(self, surface: str) -> tuple[str, bool]:
+        lex = self.lex
+        if surface in lex.national:
+            return lex.national[surface], True
+        if _RELATIVE.match(surface) and self.issuer:
+            return self.agency(self.issuer)[0], True
+        for short, full in lex.parties.items():
+            if (
+                surface.startswith(short)
+                and surface.endswith("委")
+                or surface.startswith(short)
+                and surface.endswith("委员会")
+            ):
+                middle = surface[len(short) :].removesuffix("委员会").removesuffix("委")
+                split = split_place(middle, self.where)
+                if split and not split[1]:
+                    return f"{full}{split[0]}委员会", split[2]
+        if surface.startswith("政协") and surface.endswith("委员会"):
+            split = split_place(surface[2:-3], self.where)
+            if split and not split[1]:
+                return f"中国人民政治协商会议{split[0]}委员会", split[2]
+        if surface.startswith("中共") and len(surface) > 2:
+            inner, placed = self.agency(surface[2:])
+            return (inner if inner.startswith("中共") else surface), placed
+        split = split_place(surface, self.where)
+        if split is None:
+            return surface, surface.startswith(("中国", "中华", "全国"))
+        prefix, rest, placed = split
+        if not placed:
+            return surface, False
+        body = lex.bodies.get(rest)
+        if body is not None:
+            return body[0].format(P=prefix), True
+        return prefix + rest, True
+
+    def institution(self, surface: str) -> tuple[str, bool]:
+        split = split_place(surface, self.where)
+        if split is None or not split[2]:
+            return surface, False
+        prefix, rest, _ = split
+        for short, full in _expansions():
+            if rest.endswith(short) and not rest.endswith(full):
+                rest = rest[: -len(short)] + full
+                break
+        return prefix + rest, True
+
+    def consortium(self, entity: Entity) -> tuple[str, bool]:
+        lead = entity.attributes.get("lead")
+        if lead:
+            lead_name, placed = self.institution(lead)
+            type_word = next(
+                (
+                    w
+                    for w in sorted(self.lex.consortium_types, key=len, reverse=True)
+                    if entity.name.endswith(w)
+                ),
+                entity.attributes.get("kind") or "医共体",
+            )
+            if type_word == "县域医共体":
+                type_word = "医共体"
+            return lead_name + type_word, placed
+        return self.institution(entity.name)
+
+    def programme(self, surface: str) -> tuple[str, bool, bool | None]:
+        known = self.lex.programmes.get(surface)
+        if known is not None:
+            return known.name, True, known.core
+        return surface, True, None
+
+    def name(self, entity: Entity) -> tuple[str, bool]:
+        if entity.kind == "agency":
+            return self.agency(entity.name)
+        if entity.kind == "hospital":
+            return self.institution(entity.name)
+        if entity.kind == "consortium":
+            return self.consortium(entity)
+        if entity.kind == "programme":
+            canonical, resolved, core = self.programme(entity.name)
+            if core is not None:
+                entity.attributes.setdefault("core", core)
+            return canonical, resolved
+        return entity.name, True
+
+
+def resolve(extraction: Extraction) -> Extraction:
+    """Set the jurisdiction and canonicalise every name; entities with one name merge."""
+    resolver = Resolver(extraction)
+    header = extraction.header
+    if resolver.place is not None:
+        header.jurisdiction = resolver.place.full_name
+    surface_map: dict[tuple[str, str], str] = {}
+    merged: dict[tuple[str, str], Entity] = {}
+    for entity in extraction.entities:
+        canonical, resolved = resolver.name(entity)
+        for label in [entity.name, *entity.labels]:
+            surface_map[(entity.kind, label)] = canonical
+        key = (entity.kind, canonical)
+        target = merged.get(key)
+        if target is None:
+            target = Entity(
+                kind=entity.kind,
+                name=canonical,
+                labels=[],
+                mentions=[],
+                resolved=resolved,
+                attributes={},
+            )
+            merged[key] = target
+        target.resolved = target.resolved or resolved
+        for label in [entity.name, *entity.labels]:
+            if label not in target.labels:
+                target.labels.append(label)
+        for mention in entity.mentions:
+            if mention not in target.mentions:
+                target.mentions.append(mention)
+        _merge_attributes(target, entity.attributes)
+
+    def canon(surface: str | None, kinds: tuple[str, ...] = _KIND_ORDER) -> str | None:
+        if surface is None:
+            return None
+        for kind in kinds:
+            if (kind, surface) in surface_map:
+                return surface_map[(kind, surface)]
+        for kind in kinds:
+            if kind in ("agency", "hospital"):
+                lookup = resolver.agency if kind == "agency" else resolver.institution
+                name, placed = lookup(surface)
+                if placed:
+                    return name
+        return surface
+
+    for entity in merged.values():
+        if entity.kind == "consortium":
+            entity.attributes["lead"] = canon(entity.attributes.get("lead"), ("hospital", "agency"))
+            members = [
+                canon(m, ("hospital", "agency")) for m in entity.attributes.get("members", [])
+            ]
+            entity.attributes["members"] = list(dict.fromkeys(m for m in members if m))
+    relations = []
+    for rel in extraction.relations:
+        subject, obj = canon(rel.subject), canon(rel.object)
+        relations.append(
+            Relation(subject or rel.subject, rel.predicate, obj or rel.object, rel.mention)
+        )
+    _join_members(merged, relations)
+    extraction.relations = _unique(relations)
+    for task in extraction.tasks:
+        task.responsible = list(
+            dict.fromkeys(canon(u, ("agency", "hospital")) or u for u in task.responsible)
+        )
+        task.lead = list(dict.fromkeys(canon(u, ("agency", "hospital")) or u for u in task.lead))
+    for citation in extraction.citations:
+        if citation.issuer:
+            citation.issuer = " ".join(resolver.agency(part)[0] for part in citation.issuer.split())
+    extraction.entities = list(merged.values())
+    return extraction
+
+
+def _merge_attributes(target: Entity, attributes: dict) -> None:
+    for key, value in attributes.items():
+        if key == "members":
+            merged = target.attributes.setdefault("members", [])
+            merged.extend(v for v in value if v not in merged)
+        elif target.attributes.get(key) in (None, False, "") and value not in (None, ""):
+            target.attributes[key] = value
+        else:
+            target.attributes.setdefault(key, value)
+
+
+def _join_members(entities: dict[tuple[str, str], Entity], relations: list[Relation]) -> None:
+    """Whoever signs a 医共体 agreement with a consortium's lead is one of its members."""
+    led = {
+        e.attributes.get("lead"): e
+        for e in entities.values()
+        if e.kind == "consortium" and e.attributes.get("lead")
+    }
+    for rel in list(relations):
+        if rel.predicate != "collaborates" or rel.mention is None:
+            continue
+        if not re.search(r"医共体|医联体|医疗集团", rel.mention.sentence):
+            continue
+        consortium = led.get(rel.subject)
+        if consortium is not None and rel.object not in consortium.attributes.setdefault(
+            "members", []
+        ):
+            consortium.attributes["members"].append(rel.object)
+            relations.append(Relation(rel.object, "member_of", consortium.name, rel.mention))
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    seen, kept = set(), []
+    for rel in relations:
+        key = (rel.subject, rel.predicate, rel.object)
+        if key not in seen:
+            seen.add(key)
+            kept.append(rel)
+    return kept

@@ -1,0 +1,155 @@
+"""Resolution: surface names to canonical names inside the document's own jurisdiction."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Entity, Extraction, Header, Relation, Task
+from kg.resolve import resolve
+from tests.factories import make_document
+
+
+def _resolve_one(
+    kind: str, surface: str, issuer: str, text: str = "", **attributes: object
+) -> Entity:
+    extraction = Extraction(
+        document=make_document(text or issuer),
+        header=Header(issuer=issuer),
+        entities=[
+            Entity(
+                kind=kind,
+                name=surface,
+                labels=[surface],
+                resolved=False,
+                attributes=dict(attributes),
+            )
+        ],
+    )
+    (entity,) = resolve(extraction).entities
+    return entity
+
+
+CANONICAL = [
+    # (kind, surface, issuer, expected canonical)
+    ("agency", "市卫健委", "岳阳市卫生健康委员会", "岳阳市卫生健康委员会"),
+    ("agency", "我委", "咸宁市卫生健康委员会", "咸宁市卫生健康委员会"),
+    ("agency", "区医保局", "益阳市资阳区人民政府办公室", "益阳市资阳区医疗保障局"),
+    ("agency", "区委编办", "益阳市资阳区人民政府办公室", "中共益阳市资阳区委机构编制委员会办公室"),
+    ("agency", "省政府办公厅", "湖南省卫生健康委员会", "湖南省人民政府办公厅"),
+    ("agency", "省委编办", "湖北省卫生健康委员会", "中共湖北省委机构编制委员会办公室"),
+    ("agency", "国家卫健委", "长沙市人民政府", "国家卫生健康委员会"),
+    ("agency", "人社部", "长沙市人民政府", "人力资源和社会保障部"),
+    ("agency", "市政协", "枣庄市市中区人民政府", "中国人民政治协商会议枣庄市委员会"),
+    ("agency", "政协常德市委员会", "常德市人民政府", "中国人民政治协商会议常德市委员会"),
+    ("agency", "民盟长沙市委", "长沙市人民政府", "中国民主同盟长沙市委员会"),
+    ("agency", "市人大常委会", "株洲市卫生健康委员会", "株洲市人民代表大会常务委员会"),
+    ("agency", "市委组织部", "衡阳市卫生健康委员会", "中共衡阳市委组织部"),
+    ("agency", "市人社局", "浏阳市人民政府", "浏阳市人力资源和社会保障局"),
+    ("agency", "宁乡市政府", "长沙市人民政府", "宁乡市人民政府"),
+    ("agency", "区发展改革局", "长沙市岳麓区人民政府", "长沙市岳麓区发展和改革局"),
+    ("agency", "市卫计委", "曲靖市人民政府", "曲靖市卫生和计划生育委员会"),
+    (
+        "agency",
+        "区深化医药卫生体制改革领导小组",
+        "长沙市岳麓区人民政府",
+        "长沙市岳麓区深化医药卫生体制改革领导小组",
+    ),
+    ("hospital", "市中医医院", "益阳市资阳区人民政府办公室", "益阳市中医医院"),
+    ("hospital", "齐村镇卫生院", "枣庄市市中区人民政府", "枣庄市市中区齐村镇卫生院"),
+    ("hospital", "区疾控中心", "长沙市岳麓区人民政府", "长沙市岳麓区疾病预防控制中心"),
+    ("hospital", "市第一人民医院", "常德市卫生健康委员会", "常德市第一人民医院"),
+    ("hospital", "桃源县人民医院", "常德市卫生健康委员会", "桃源县人民医院"),
+    ("hospital", "区人民医院", "济南市市中区人民政府", "济南市市中区人民医院"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "surface", "issuer", "expected"), CANONICAL, ids=[f"{c[1]}@{c[2]}" for c in CANONICAL]
+)
+def test_canonical_name(kind: str, surface: str, issuer: str, expected: str) -> None:
+    entity = _resolve_one(kind, surface, issuer)
+    assert entity.name == expected
+    assert entity.resolved
+    assert surface in entity.labels
+
+
+UNSURE = [
+    ("agency", "区卫健委", "岳阳市卫生健康委员会"),  # which district?
+    ("agency", "市卫健委", "湖南省卫生健康委员会"),  # which city?
+    ("hospital", "开发区社区卫生服务中心", "曲靖市人民政府"),
+    ("consortium", "中医联盟", "益阳市资阳区人民政府办公室"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "surface", "issuer"), UNSURE, ids=[f"{u[1]}@{u[2]}" for u in UNSURE]
+)
+def test_unsure_names_are_kept_as_written(kind: str, surface: str, issuer: str) -> None:
+    entity = _resolve_one(kind, surface, issuer)
+    assert entity.name == surface
+    assert not entity.resolved
+
+
+def test_jurisdiction_is_set_province_first() -> None:
+    extraction = Extraction(
+        document=make_document("枣庄市市中区人民政府"), header=Header(issuer="枣庄市市中区人民政府")
+    )
+    assert resolve(extraction).header.jurisdiction == "山东省枣庄市市中区"
+
+
+def test_same_canonical_name_merges_labels_and_mentions() -> None:
+    extraction = Extraction(
+        document=make_document("岳阳市卫生健康委员会"),
+        header=Header(issuer="岳阳市卫生健康委员会"),
+        entities=[
+            Entity(kind="agency", name="市卫健委", labels=["市卫健委"], resolved=False),
+            Entity(kind="agency", name="我委", labels=["我委"], resolved=False),
+            Entity(
+                kind="agency",
+                name="岳阳市卫生健康委员会",
+                labels=["岳阳市卫生健康委员会"],
+                resolved=False,
+            ),
+        ],
+    )
+    (entity,) = resolve(extraction).entities
+    assert entity.name == "岳阳市卫生健康委员会"
+    assert set(entity.labels) == {"市卫健委", "我委", "岳阳市卫生健康委员会"}
+
+
+def test_consortium_lead_members_relations_and_tasks_are_resolved() -> None:
+    issuer = "枣庄市市中区人民政府"
+    consortium = Entity(
+        kind="consortium",
+        name="我区医共体",
+        labels=["我区医共体"],
+        resolved=False,
+        attributes={"kind": "医共体", "lead": "区人民医院", "members": ["齐村镇卫生院"]},
+    )
+    extraction = Extraction(
+        document=make_document(issuer),
+        header=Header(issuer=issuer),
+        entities=[
+            consortium,
+            Entity(kind="hospital", name="区人民医院", labels=["区人民医院"], resolved=False),
+        ],
+        relations=[Relation("区人民医院", "leads", "我区医共体")],
+        tasks=[
+            Task(
+                number="1",
+                title="加强医共体建设",
+                responsible=["市卫健委", "区卫健局"],
+                lead=["市卫健委"],
+            )
+        ],
+    )
+    result = resolve(extraction)
+    (resolved,) = result.entities_of("consortium")
+    assert resolved.name == "枣庄市市中区人民医院医共体"
+    assert resolved.attributes["lead"] == "枣庄市市中区人民医院"
+    assert resolved.attributes["members"] == ["枣庄市市中区齐村镇卫生院"]
+    assert result.relations == [
+        Relation("枣庄市市中区人民医院", "leads", "枣庄市市中区人民医院医共体")
+    ]
+    assert result.tasks[0].responsible == ["枣庄市卫生健康委员会", "枣庄市市中区卫生健康局"]
+    assert result.tasks[0].lead == ["枣庄市卫生健康委员会"]
