@@ -33,7 +33,7 @@ app = typer.Typer(
 catalogue_app = typer.Typer(help="Manage policy catalogues (authority files).", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 F = TypeVar("F", bound=Callable[..., Any])

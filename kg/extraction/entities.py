@@ -11,6 +11,8 @@ sentence keeps a telephone number.
 
 from __future__ import annotations
 
+import logging
+
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -90,6 +92,8 @@ def _breaks(prev: str, line: str) -> bool:
 @cache
 def nlp(lexicon_dir: str = "") -> Language:
     """The blank Chinese pipeline with jieba and the rule components, built once."""
+    # jieba announces its dictionary load on the root logger at INFO; keep CLI output clean.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for name in PIPELINE:
         pipeline.add_pipe(name, config={"lexicon_dir": lexicon_dir})

@@ -1,0 +1,165 @@
+"""From corpus/ to "which documents cite 湘政办发〔2021〕79号", the way a user does it.
+
+`kg build` makes the store from the real seed corpus, `kg serve` serves it, and the
+headline question is asked through the CLI, a real SPARQL client and REST.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+REPO = Path(__file__).resolve().parent.parent
+KG = Path(sys.executable).parent / "kg"
+CITING = {"岳卫字〔2023〕2号", "益资政办发〔2023〕20号"}
+CITED_BY_SPARQL = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT DISTINCT ?number WHERE {
+  ?cited eli:id_local "湘政办发〔2021〕79号" .
+  ?citing eli:cites ?cited ; eli:id_local ?number .
+}
+"""
+
+
+def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(KG), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("e2e")
+    return {**os.environ, "KG_CONFIG": str(home / "absent.toml"), "KG_STORE_PATH": str(home / "store")}
+
+
+@pytest.fixture(scope="module")
+def built(env: dict[str, str]) -> Path:
+    result = _kg("build", "corpus", "--strict", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "5 added" in result.stderr
+    return Path(env["KG_STORE_PATH"])
+
+
+@pytest.fixture(scope="module")
+def server(built: Path, env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("serve") / "kg-serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(KG), "serve", "--port", str(port)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"kg serve exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"kg serve did not come up:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_cli_named_query_answers_the_headline_question(built: Path, env: dict[str, str]) -> None:
+    result = _kg(
+        "query", "--name", "cited_by", "--param", "number=湘政办发[2021]79号", "--format", "json", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert {row["citingNumber"] for row in json.loads(result.stdout)} == CITING
+
+
+def test_cli_sparql_answers_the_headline_question(built: Path, env: dict[str, str]) -> None:
+    result = _kg("query", CITED_BY_SPARQL, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert sorted(row["number"] for row in rows) == sorted(CITING)
+
+
+def test_sparqlwrapper_over_the_endpoint(server: str) -> None:
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setQuery(CITED_BY_SPARQL)
+    client.setReturnFormat(JSON)
+    bindings = client.query().convert()["results"]["bindings"]
+    assert sorted(b["number"]["value"] for b in bindings) == sorted(CITING)
+
+
+def test_rdflib_sparqlstore_over_the_endpoint(server: str) -> None:
+    store = SPARQLStore(f"{server}/sparql", returnFormat="json")
+    rows = list(store.query(CITED_BY_SPARQL))
+    assert sorted(str(row[0]) for row in rows) == sorted(CITING)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["湘政办发〔2021〕79号", "湘政办发[2021]79号", "湘政办发（2021）79号", "湘政办发【2021】79 号", "湘政办发(2021)79号"],
+)
+def test_rest_cited_by_accepts_any_bracket_form(server: str, variant: str) -> None:
+    response = httpx.get(f"{server}/documents/{quote(variant, safe='')}/cited-by", timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["number"] == "湘政办发〔2021〕79号"
+    assert {item["number"] for item in body["items"]} == CITING
+    assert body["total"] == 2
+
+
+def test_rebuild_is_idempotent_and_replaces_only_changed_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    local = {**os.environ, "KG_CONFIG": str(tmp_path / "absent.toml"), "KG_STORE_PATH": str(tmp_path / "s")}
+    assert _kg("build", str(corpus), env=local).returncode == 0
+    first = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "json", env=local)
+    again = _kg("build", str(corpus), env=local)
+    assert "0 added, 0 replaced, 5 unchanged, 0 removed" in again.stderr
+    second = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "json", env=local)
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+
+    reply = corpus / "000_c00da1c6e20d841d.txt"
+    reply.write_text(reply.read_text(encoding="utf-8").replace("姚添委员", "姚添 委员"), encoding="utf-8")
+    (corpus / "004_66c316e58a9ebb9f.txt").unlink()
+    changed = _kg("build", str(corpus), env=local)
+    assert "0 added, 1 replaced, 3 unchanged, 1 removed" in changed.stderr
+    graphs = _kg(
+        "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g <https://w3id.org/cn-health-kg/ontology#sourceFile> ?f } }",
+        "--format", "json", env=local,
+    )
+    assert len(json.loads(graphs.stdout)) == 4
+
+
+def test_a_bad_file_is_reported_and_the_rest_still_built(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\xfa" * 10 + b"\x00\x81\xfe")
+    local = {**os.environ, "KG_CONFIG": str(tmp_path / "absent.toml"), "KG_STORE_PATH": str(tmp_path / "s")}
+    lenient = _kg("build", str(corpus), env=local)
+    assert lenient.returncode == 0
+    assert "5 added" in lenient.stderr and "broken.txt" in lenient.stderr
+    strict = _kg("build", str(corpus), "--strict", env={**local, "KG_STORE_PATH": str(tmp_path / "s2")})
+    assert strict.returncode == 1
+    assert "broken.txt" in strict.stderr
