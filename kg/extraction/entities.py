@@ -93,7 +93,9 @@ def _breaks(prev: str, line: str) -> bool:
 def nlp(lexicon_dir: str = "") -> Language:
     """The blank Chinese pipeline with jieba and the rule components, built once."""
     # jieba announces its dictionary load on the root logger at INFO; keep CLI output clean.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba  # imported here: importing jieba resets its logger to DEBUG
+
+    jieba.setLogLevel(logging.WARNING)
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for name in PIPELINE:
         pipeline.add_pipe(name, config={"lexicon_dir": lexicon_dir})
