@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import StoreError
+from kg.search import SearchIndex, index_path
 from kg.store import Store
 
 _open_lock = threading.Lock()
@@ -44,3 +45,22 @@ def get_store(request: Request) -> Store:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_search(request: Request) -> SearchIndex:
+    """The full-text index beside the store, opened on first use and shared."""
+    state = request.app.state
+    if getattr(state, "search", None) is None:
+        with _open_lock:
+            if getattr(state, "search", None) is None:
+                path = index_path(state.settings.store_path)
+                if not path.exists():
+                    raise StoreError(
+                        f"no search index at {path}: it is written by `kg build`; run it first"
+                    )
+                state.search = SearchIndex(path, read_only=True)
+    index: SearchIndex = state.search
+    return index
+
+
+SearchDep = Annotated[SearchIndex, Depends(get_search)]

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 
 import kg
 from api import problems
-from api.routers import documents, health, queries, sparql
+from api.routers import documents, health, queries, search, sparql
 from kg.config import Settings
 from kg.store import Store
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         allow_headers=["*"],
     )
     problems.install(app)
-    for module in (sparql, documents, queries, health):
+    for module in (sparql, documents, queries, search, health):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -25,6 +25,7 @@ from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, graph_iri
 from kg.mapping import to_quads
 from kg.model import Document, Extraction
 from kg.resolve import resolve
+from kg.search import SearchIndex, docs_from_quads, index_path
 from kg.store import Store
 
 BUNDLED_CATALOGUE = (
@@ -98,24 +99,38 @@ def build(
     *,
     progress: Callable[[str, int, int], None] | None = None,
     catalogue: Path | None = BUNDLED_CATALOGUE,
+    search: SearchIndex | None = None,
 ) -> BuildReport:
-    """Bring the store in step with the corpus directory; return what changed."""
+    """Bring the store and its search index in step with the corpus; return what changed.
+
+    The search index (by default the file beside an on-disk store) is written first
+    in each batch: if the store write then fails, the store still lists the old
+    content hashes and the next build redoes both.
+    """
     if not corpus.is_dir():
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of .txt/.md files")
     report = BuildReport()
+    if search is None:
+        search = SearchIndex(index_path(store.path) if store.path else None)
     base = settings.iri_base
     paths = iter_corpus(corpus)
     known = indexed_sources(store)
     seen: set[str] = set()
     pending_remove: list[str] = []
     pending_add: dict[str, list[ox.Quad]] = {}
+    pending_text: dict[str, str] = {}
 
     def flush() -> None:
         if pending_remove or pending_add:
+            search.replace_graphs(
+                pending_remove,
+                [d for g, quads in pending_add.items() for d in docs_from_quads(quads, pending_text[g])],
+            )
             store.replace_graphs(pending_remove, pending_add)
             report.quads_written += sum(len(q) for q in pending_add.values())
             pending_remove.clear()
             pending_add.clear()
+            pending_text.clear()
 
     for index, path in enumerate(paths, start=1):
         source = path.relative_to(corpus).as_posix()
@@ -141,6 +156,7 @@ def build(
         else:
             report.added.append(source)
         pending_add[graph] = quads
+        pending_text[graph] = document.clean
         if len(pending_add) >= BATCH_SIZE:
             flush()
 
@@ -151,7 +167,9 @@ def build(
     flush()
 
     if catalogue is not None:
-        report.catalogue_records = load_catalogue(store, settings, catalogue, only_if_missing=True)
+        report.catalogue_records = load_catalogue(
+            store, settings, catalogue, only_if_missing=True, search=search
+        )
     store.flush()
     return report
 
@@ -163,11 +181,15 @@ def load_catalogue(
     *,
     graph: str | None = None,
     only_if_missing: bool = False,
+    search: SearchIndex | None = None,
 ) -> int:
     """Load a policy catalogue CSV into its own named graph; return the quads written."""
     graph = graph or catalogue_graph_iri(settings.iri_base)
     if only_if_missing and graph in store.named_graphs():
         return 0
     quads, _skipped = catalogue_quads(csv_path, settings, graph)
+    if search is None:
+        search = SearchIndex(index_path(store.path) if store.path else None)
+    search.replace_graphs([graph], docs_from_quads(quads))
     store.replace_graphs([graph], {graph: quads})
     return len(quads)

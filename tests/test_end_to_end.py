@@ -163,3 +163,33 @@ def test_a_bad_file_is_reported_and_the_rest_still_built(tmp_path: Path) -> None
     strict = _kg("build", str(corpus), "--strict", env={**local, "KG_STORE_PATH": str(tmp_path / "s2")})
     assert strict.returncode == 1
     assert "broken.txt" in strict.stderr
+
+
+def test_search_finds_the_documents_that_mention_a_consortium_kind(server: str) -> None:
+    response = httpx.get(f"{server}/search", params={"q": "医共体", "type": "document"}, timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    numbers = [item["extra"].get("number") for item in body["items"]]
+    # 医共体 is named in the 资阳 notice, the 咸宁 and 市中区 replies, and the 曲靖 letter.
+    assert {"益资政办发〔2023〕20号", "曲政函〔2019〕485号", "〔2023〕字第26号"} <= set(numbers)
+    scores = [item["score"] for item in body["items"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all("<mark>医共体</mark>" in item["snippet"] for item in body["items"])
+
+
+def test_search_finds_a_programme_by_part_of_its_name(server: str) -> None:
+    body = httpx.get(f"{server}/search", params={"q": "优质服务", "type": "programme"}, timeout=10).json()
+    assert "优质服务基层行" in [item["title"] for item in body["items"]]
+
+
+def test_no_telephone_number_is_served(server: str) -> None:
+    for phone in ("0730-8206079", "13971800781", "18107155863", "3083218", "3121678"):
+        body = httpx.get(f"{server}/search", params={"q": phone}, timeout=10).json()
+        assert body["total"] == 0, phone
+        response = httpx.get(
+            f"{server}/sparql",
+            params={"query": f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{phone}")) }} }}'},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        )
+        assert response.json()["boolean"] is False, phone
