@@ -191,6 +191,7 @@ OPERATION_IDS = [
     "list_documents",
     "list_queries",
     "run_named_query",
+    "search",
     "sparql_query_get",
     "sparql_query_post",
 ]
