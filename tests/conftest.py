@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,4 +246,68 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
 @pytest.fixture(scope="session")
 def http(live_server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server, timeout=10) as client:
+        yield client
+
+
+# --- the seed corpus, built for real ------------------------------------------------
+
+
+def build_seed_store(path: Path) -> Path:
+    """Build corpus/ into ``path`` with the real pipeline (and its search index), then close it."""
+    from kg.build import build
+    from kg.config import Settings
+
+    store = Store(path)
+    report = build(REPO / "corpus", store, Settings(store_path=path))
+    assert report.ok, report.failures
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store built from the five seed documents and the bundled catalogue."""
+    return build_seed_store(tmp_path_factory.mktemp("seed") / "store")
+
+
+@contextmanager
+def serving(store_path: Path, log_dir: Path, **env_overrides: str) -> Iterator[str]:
+    """Run real uvicorn over ``store_path`` on a free port; yield its base URL."""
+    port = _free_port()
+    log = log_dir / f"uvicorn-{port}.log"
+    env = {
+        **os.environ,
+        "KG_STORE_PATH": str(store_path),
+        "KG_CONFIG": str(log_dir / "absent.toml"),
+        **env_overrides,
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn serving the seed-corpus store; yields its base URL."""
+    with serving(seed_store_path, tmp_path_factory.mktemp("seed-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seed_http(seed_server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=seed_server, timeout=10) as client:
         yield client
