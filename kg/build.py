@@ -9,7 +9,10 @@ replaced.  A file that fails is reported and the build goes on with the rest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,6 +95,63 @@ def _manifest_quads(graph: str, source: str, content_hash: str) -> list[ox.Quad]
     ]
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """One file's outcome, made in a worker process: its graph, or why not."""
+
+    source: str
+    path: str
+    graph: str | None = None
+    content_hash: str | None = None
+    quads: tuple[ox.Quad, ...] = ()
+    text: str = ""
+    unchanged: bool = False
+    failure: str | None = None
+
+
+def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
+    """Ingest, extract, resolve and map one file; skip it if its content is unchanged."""
+    try:
+        document = replace(ingest(path), source=source)
+        if known_hash == document.id:
+            return _Prepared(source, str(path), unchanged=True)
+        graph = graph_iri(settings.iri_base, document.id)
+        quads = to_quads(process(document), settings)
+        quads += _manifest_quads(graph, source, document.id)
+    except KgError as exc:
+        return _Prepared(source, str(path), failure=str(exc))
+    return _Prepared(source, str(path), graph, document.id, tuple(quads), document.clean)
+
+
+def _prepared(
+    jobs: list[tuple[Path, str, str | None]], settings: Settings, workers: int
+) -> Iterator[_Prepared]:
+    """Results in corpus order; with several workers, from a pool of spawned processes.
+
+    Extraction is CPU-bound Python, so threads would not help; processes are
+    spawned (not forked) because the parent may hold store and index handles.
+    """
+    if workers <= 1 or len(jobs) < 2 * workers:
+        for path, source, known_hash in jobs:
+            yield _prepare(path, source, known_hash, settings)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(
+            _prepare,
+            [j[0] for j in jobs],
+            [j[1] for j in jobs],
+            [j[2] for j in jobs],
+            [settings] * len(jobs),
+            chunksize=8,
+        )
+
+
+def default_workers(files: int) -> int:
+    """One process for a small corpus (a worker costs seconds to start), else one per core."""
+    return 1 if files < 100 else max(1, min(os.cpu_count() or 1, 8))
+
+
 def build(
     corpus: Path,
     store: Store,
@@ -100,22 +160,28 @@ def build(
     progress: Callable[[str, int, int], None] | None = None,
     catalogue: Path | None = BUNDLED_CATALOGUE,
     search: SearchIndex | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Bring the store and its search index in step with the corpus; return what changed.
 
-    The search index (by default the file beside an on-disk store) is written first
-    in each batch: if the store write then fails, the store still lists the old
-    content hashes and the next build redoes both.
+    ``workers`` processes extract in parallel (default: ``default_workers``); the
+    parent alone writes.  The search index (by default the file beside an on-disk
+    store) is written first in each batch: if the store write then fails, the store
+    still lists the old content hashes and the next build redoes both.
     """
     if not corpus.is_dir():
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of .txt/.md files")
     report = BuildReport()
     if search is None:
         search = SearchIndex(index_path(store.path) if store.path else None)
-    base = settings.iri_base
     paths = iter_corpus(corpus)
     known = indexed_sources(store)
-    seen: set[str] = set()
+    jobs = []
+    for path in paths:
+        source = path.relative_to(corpus).as_posix()
+        previous = known.get(source)
+        jobs.append((path, source, previous[1] if previous else None))
+    seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
     pending_add: dict[str, list[ox.Quad]] = {}
     pending_text: dict[str, str] = {}
@@ -132,31 +198,25 @@ def build(
             pending_add.clear()
             pending_text.clear()
 
-    for index, path in enumerate(paths, start=1):
-        source = path.relative_to(corpus).as_posix()
-        seen.add(source)
+    workers = default_workers(len(jobs)) if workers is None else workers
+    for index, outcome in enumerate(_prepared(jobs, settings, workers), start=1):
         if progress:
-            progress(source, index, len(paths))
-        try:
-            document = replace(ingest(path), source=source)
-            previous = known.get(source)
-            if previous and previous[1] == document.id:
-                report.unchanged.append(source)
-                continue
-            extraction = process(document)
-            graph = graph_iri(base, document.id)
-            quads = to_quads(extraction, settings)
-            quads += _manifest_quads(graph, source, document.id)
-        except KgError as exc:
-            report.failures.append(Failure(str(path), str(exc)))
+            progress(outcome.source, index, len(jobs))
+        if outcome.failure is not None:
+            report.failures.append(Failure(outcome.path, outcome.failure))
             continue
+        if outcome.unchanged:
+            report.unchanged.append(outcome.source)
+            continue
+        assert outcome.graph is not None
+        previous = known.get(outcome.source)
         if previous:
             pending_remove.append(previous[0])
-            report.replaced.append(source)
+            report.replaced.append(outcome.source)
         else:
-            report.added.append(source)
-        pending_add[graph] = quads
-        pending_text[graph] = document.clean
+            report.added.append(outcome.source)
+        pending_add[outcome.graph] = list(outcome.quads)
+        pending_text[outcome.graph] = outcome.text
         if len(pending_add) >= BATCH_SIZE:
             flush()
 

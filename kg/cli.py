@@ -66,6 +66,10 @@ def build(
     corpus: Annotated[Path, typer.Argument(help="Folder of .txt/.md documents.")] = Path("corpus"),
     store: StoreOption = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Extraction processes (default: 1 under 100 files, else one per core)."),
+    ] = None,
 ) -> None:
     """Build or update the graph from CORPUS into the on-disk store."""
     from kg.build import build as run_build
@@ -88,7 +92,7 @@ def build(
         def progress(source: str, index: int, total: int) -> None:
             bar.update(task, completed=index - 1, total=total, description=source)
 
-        report = run_build(corpus, graph_store, settings, progress=progress)
+        report = run_build(corpus, graph_store, settings, progress=progress, workers=workers)
     err.print(
         f"store {settings.store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "

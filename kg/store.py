@@ -64,11 +64,30 @@ class Store:
         several times), so the union is materialised here instead: a triple leaves
         the default graph only when no other named graph still states it.
 
-        Everything happens in one SPARQL Update, which pyoxigraph applies as one
-        transaction, so a reader never sees a document half replaced.
+        Graphs the store has never held are written in one transactional insert; the
+        replacements and removals in one SPARQL Update, which pyoxigraph also applies
+        as one transaction, so a reader never sees a document half replaced.
         """
+        remove = set(remove)
+        fresh = {
+            graph: list(quads)
+            for graph, quads in add.items()
+            if graph not in remove and not self._store.contains_named_graph(ox.NamedNode(graph))
+        }
+        if fresh:
+            # A graph the store has never had needs no deletions: a plain transactional
+            # insert of its quads and their default-graph copies is twice as fast as
+            # parsing the same data as SPARQL.
+            union = [ox.Quad(q.subject, q.predicate, q.object) for quads in fresh.values() for q in quads]
+            named = [
+                ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                for graph, quads in fresh.items()
+                for q in quads
+            ]
+            self._extend(named + union)
         parts = []
-        for graph in sorted(set(remove) | set(add)):
+        replaced = {g: q for g, q in add.items() if g not in fresh}
+        for graph in sorted(remove | set(replaced)):
             node = ox.NamedNode(graph)
             parts.append(
                 "DELETE { ?s ?p ?o } WHERE { "
@@ -76,16 +95,24 @@ class Store:
                 f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {node}) }} }}"
             )
             parts.append(f"DROP SILENT GRAPH {node}")
-        named, union = [], []
-        for graph, quads in add.items():
+        named_text, union_text = [], []
+        for graph, quads in replaced.items():
             triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            named.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
-            union.append(triples)
-        if named:
-            parts.append("INSERT DATA {\n" + "\n".join(named) + "\n}")
-            parts.append("INSERT DATA {\n" + "\n".join(union) + "\n}")
+            named_text.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
+            union_text.append(triples)
+        if named_text:
+            parts.append("INSERT DATA {\n" + "\n".join(named_text) + "\n}")
+            parts.append("INSERT DATA {\n" + "\n".join(union_text) + "\n}")
         if parts:
             self._update(" ;\n".join(parts))
+
+    def _extend(self, quads: list[ox.Quad]) -> None:
+        if self.read_only:
+            raise StoreError("this store is open read-only; open it for writing to change it")
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         self.replace_graphs(graphs, {})
