@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test install clean
+.PHONY: serve build test install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,18 @@ build: $(STAMP)
 serve: build
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a downloaded browser build) and
+# need a CJK font to render Chinese; install both when missing (root, as on CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; \
+		else echo "warning: not root: install chromium and fonts-noto-cjk for the browser tests"; exit 0; fi; \
+		echo "installing chromium and a CJK font (apt-get)"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			--no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 clean:

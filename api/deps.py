@@ -23,8 +23,10 @@ def get_settings(request: Request) -> Settings:
 def get_store(request: Request) -> Store:
     """The app's store, opened on first use and then shared by every request.
 
-    Opened for writing, not ``read_only``: pyoxigraph's read-only mode over a store
-    that another process writes is undefined, and the build finishes before serving.
+    Opened read-only unless the deployment allows updates: the SPARQL endpoint's
+    worker processes (kg.sandbox) open it read-only as well, and a read-write opener
+    beside them would compact away files they still read.  The build finishes
+    before serving, so nothing else writes it meanwhile.
     Opening lazily keeps ``create_app`` cheap and lets the app start (and answer
     /docs) before a store exists.
     """
@@ -38,7 +40,9 @@ def get_store(request: Request) -> Store:
                         f"no store at {path}: build one first with `kg build`, "
                         "or point KG_STORE_PATH at an existing store"
                     )
-                state.store = Store(path)
+                # Read-only unless updates are allowed: the SPARQL workers open the
+                # store read-only too, and RocksDB forbids a writer beside readers.
+                state.store = Store(path, read_only=not state.settings.allow_updates)
     store: Store = state.store
     return store
 

@@ -13,10 +13,13 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 import kg
 from api import problems
+from api import sparql as sparql_helpers
 from api.routers import documents, health, queries, search, sparql
+from api.routers import entities
 from kg.config import Settings
 from kg.store import Store
 
@@ -28,6 +31,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        sparql_helpers.close_sandbox(app.state)  # the SPARQL worker processes, if started
         opened: Store | None = app.state.store
         # Close only a store the app opened itself; a handed-in one belongs to the caller.
         if opened is not None and store is None:
@@ -47,9 +51,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
+        expose_headers=["X-KG-Truncated", "Link"],
     )
     problems.install(app)
-    for module in (sparql, documents, queries, search, health):
+    app.mount("/static", StaticFiles(directory=sparql_helpers.STATIC_DIR), name="static")
+    for module in (sparql, documents, queries, search, health, entities):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

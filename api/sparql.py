@@ -7,8 +7,14 @@ query form, what a form body holds) can be read and tested without HTTP.
 from __future__ import annotations
 
 import asyncio
+import functools
+import html
+import json
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -18,8 +24,19 @@ from starlette.requests import Request
 
 from api.problems import HttpProblem
 from kg.config import Settings
-from kg.errors import QueryError, QueryRefused, QueryTimeout
-from kg.query import check_query, is_update
+from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
+from kg.query import NamedQuery, Param, bind_params, check_query, is_update, list_queries
+from kg.sandbox import (
+    GRAPH,
+    TIMEOUT_SETTING,
+    TRUNCATED_LINK,
+    QueryAnswer,
+    QueryJob,
+    QuerySandbox,
+    execute,
+    open_search_index,
+    search_functions,
+)
 from kg.store import Store
 
 T = TypeVar("T")
@@ -202,33 +219,88 @@ def refuse_or_run_update(store: Store, settings: Settings, op: Operation) -> Non
     store.update(text)
 
 
-def run_query(
-    store: Store, settings: Settings, op: Operation, accept: str | None
-) -> tuple[bytes, str]:
-    """Evaluate a query and serialise it in the negotiated format: (body, media type)."""
-    query = op.query or ""
-    check_query(query, service_allowlist=settings.service_allowlist)
-    result = store.query(
-        query, default_graphs=op.default_graphs or None, named_graphs=op.named_graphs or None
+def _canonical(media: str | None, table: tuple[tuple[str, Any], ...]) -> str | None:
+    return None if media is None else str(dict(table)[media].media_type)
+
+
+def query_job(settings: Settings, op: Operation, accept: str | None) -> QueryJob:
+    """The job for a query: the client's format for each query form, and the caps."""
+    return QueryJob(
+        query=op.query or "",
+        default_graphs=tuple(op.default_graphs),
+        named_graphs=tuple(op.named_graphs),
+        results_media=_canonical(negotiate(accept, [m for m, _ in RESULT_FORMATS]), RESULT_FORMATS),
+        graph_media=_canonical(negotiate(accept, [m for m, _ in GRAPH_FORMATS]), GRAPH_FORMATS),
+        row_limit=settings.result_limit,
+        triple_limit=settings.triple_limit,
+        service_allowlist=tuple(settings.service_allowlist),
     )
-    table: tuple[tuple[str, ox.QueryResultsFormat | ox.RdfFormat], ...]
-    table = GRAPH_FORMATS if isinstance(result, ox.QueryTriples) else RESULT_FORMATS
-    media = negotiate(accept, [m for m, _ in table])
-    if media is None:
+
+
+async def answer_query(
+    store: Store,
+    sandbox: QuerySandbox | None,
+    settings: Settings,
+    op: Operation,
+    accept: str | None,
+) -> QueryAnswer:
+    """Run a query in the sandbox (or, for an in-memory store, a thread); 406 if unservable."""
+    check_query(op.query or "", service_allowlist=settings.service_allowlist)
+    job = query_job(settings, op, accept)
+    timeout = settings.query_timeout_s
+    if sandbox is not None:
+        answer = await run_in_threadpool(sandbox.run, job, timeout)
+    else:
+        answer = await in_thread_with_timeout(timeout, _run_in_process, store, job)
+    if answer.body is None:
+        table = GRAPH_FORMATS if answer.form == GRAPH else RESULT_FORMATS
         offered = ", ".join(dict.fromkeys(m for m, _ in table))
         raise HttpProblem(406, f"cannot answer this query in {accept!r}; offered: {offered}")
-    fmt = dict(table)[media]
-    # pyoxigraph evaluates lazily, so evaluation errors surface while serialising;
-    # they are translated here as the store translates its own.
-    try:
-        body = result.serialize(format=fmt)  # type: ignore[arg-type]
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"the query failed: {exc}") from exc
-    assert body is not None
-    return body, _content_type(fmt.media_type)
+    return answer
 
 
-def _content_type(media: str) -> str:
+def _run_in_process(store: Store, job: QueryJob) -> QueryAnswer:
+    return execute(store.raw, job, search_functions(_search_index(store.path)))
+
+
+@functools.lru_cache(maxsize=4)
+def _search_index(path: Path | None) -> Any:
+    return open_search_index(path)
+
+
+_sandbox_lock = threading.Lock()
+
+
+def sandbox_for(state: Any, store: Store, settings: Settings) -> QuerySandbox | None:
+    """The app's worker pool, started on first use; None where queries run in-process.
+
+    Workers need the store on disk and opened read-only by everyone (see
+    kg.sandbox); an in-memory store (tests), a store open for updates, or
+    ``query_workers = 0`` run queries in a server thread, which a timeout answers
+    but cannot stop.
+    """
+    if settings.query_workers == 0 or store.path is None or not store.read_only:
+        return None
+    sandbox: QuerySandbox | None = getattr(state, "sandbox", None)
+    if sandbox is None:
+        with _sandbox_lock:
+            sandbox = getattr(state, "sandbox", None)
+            if sandbox is None:
+                sandbox = QuerySandbox(store.path, settings.query_workers)
+                state.sandbox = sandbox
+    return sandbox
+
+
+def close_sandbox(state: Any) -> None:
+    """Stop the app's worker pool, if it started one (from the app's lifespan)."""
+    sandbox: QuerySandbox | None = getattr(state, "sandbox", None)
+    if sandbox is not None:
+        state.sandbox = None
+        sandbox.close()
+
+
+def content_type(media: str) -> str:
+    """The Content-Type for a media type: text types say they are UTF-8."""
     return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
@@ -239,14 +311,16 @@ def looks_like_update(op: Operation) -> bool:
 async def in_thread_with_timeout(seconds: float, fn: Callable[..., T], *args: Any) -> T:
     """Run blocking store work off the event loop, answering 503 past ``seconds``.
 
-    pyoxigraph cannot cancel a running query, so the worker thread runs on to its
-    end; the client is answered at the limit all the same.
+    Only for work that cannot go to the sandbox (updates, in-memory stores):
+    a thread cannot be stopped, so it runs on to its end; the client is answered at
+    the limit all the same.
     """
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout=seconds)
     except TimeoutError as exc:
         raise QueryTimeout(
-            f"the query ran past the limit of {seconds:g} s; narrow it or add a LIMIT"
+            f"the query ran past the limit of {seconds:g} s; narrow it or add a LIMIT "
+            f"(the limit is set by {TIMEOUT_SETTING})"
         ) from exc
 
 
@@ -255,3 +329,228 @@ def url_params(request: Request) -> dict[str, list[str]]:
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     return params
+
+
+# --- the service description (SPARQL 1.1 Service Description) ------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+DCTERMS_TITLE = "http://purl.org/dc/terms/title"
+SD_PREFIXES = {
+    "sd": SD,
+    "formats": FORMATS,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "fn": "https://w3id.org/cn-health-kg/function#",
+}
+# The W3C format IRIs (https://www.w3.org/ns/formats/) of what the endpoint writes.
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "N3",
+)  # fmt: skip
+DESCRIPTION_FORMATS: tuple[tuple[str, ox.RdfFormat], ...] = tuple(
+    (media, fmt) for media, fmt in GRAPH_FORMATS if media == fmt.media_type
+)
+HTML = "text/html"
+
+
+def page_or_description(accept: str | None) -> str | None:
+    """For a GET without a query: ``text/html`` (the YASGUI page), an RDF media type
+    (the service description), or None when the client wants neither."""
+    return negotiate(accept, [m for m, _ in DESCRIPTION_FORMATS] + [HTML])
+
+
+def service_description(
+    endpoint: str, store: Store, settings: Settings, media: str
+) -> tuple[bytes, str]:
+    """The endpoint described in SPARQL 1.1 Service Description terms, serialised."""
+    from kg.search import RANK_FUNCTION_IRI, SEARCH_FUNCTION_IRI
+
+    service = ox.NamedNode(endpoint)
+    triples: list[ox.Triple] = []
+
+    def add(
+        s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> None:
+        triples.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    add(service, RDF_TYPE, ox.NamedNode(SD + "Service"))
+    add(service, DCTERMS_TITLE, ox.Literal("Chinese health-policy knowledge graph", language="en"))
+    add(service, SD + "endpoint", service)
+    add(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query"))
+    if settings.allow_updates:
+        add(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Update"))
+    for name in RESULT_FORMAT_IRIS:
+        add(service, SD + "resultFormat", ox.NamedNode(FORMATS + name))
+    add(service, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph"))
+    if settings.service_allowlist:
+        add(service, SD + "feature", ox.NamedNode(SD + "BasicFederatedQuery"))
+    add(
+        service,
+        RDFS_COMMENT,
+        ox.Literal(
+            f"Read-only unless the deployment allows updates. Each query is stopped after "
+            f"{settings.query_timeout_s:g} s (KG_QUERY_TIMEOUT_S); SELECT answers hold at most "
+            f"{settings.result_limit} rows and CONSTRUCT/DESCRIBE answers at most "
+            f"{settings.triple_limit} triples, a cut answer being marked by the header "
+            f"X-KG-Truncated: true and, in SPARQL JSON and XML results, by the head link "
+            f"{TRUNCATED_LINK}. SERVICE is refused except for allow-listed endpoints.",
+            language="en",
+        ),
+    )
+    functions = (
+        (
+            SEARCH_FUNCTION_IRI,
+            (
+                'fn:search(?text, "phrases"): a score (xsd:double) when every whitespace-'
+                "separated phrase occurs in the literal after Unicode folding, else unbound"
+            ),
+        ),
+        (
+            RANK_FUNCTION_IRI,
+            (
+                'fn:rank(?iri, "phrases"): the full-text search score of the thing named by '
+                "the IRI, else unbound (when the store has a search index)"
+            ),
+        ),
+    )
+    for iri, comment in functions:
+        function = ox.NamedNode(iri)
+        add(service, SD + "extensionFunction", function)
+        add(function, RDF_TYPE, ox.NamedNode(SD + "Function"))
+        add(function, RDFS_COMMENT, ox.Literal(comment, language="en"))
+
+    dataset, default_graph = ox.BlankNode(), ox.BlankNode()
+    add(service, SD + "defaultDataset", dataset)
+    add(dataset, RDF_TYPE, ox.NamedNode(SD + "Dataset"))
+    add(dataset, SD + "defaultGraph", default_graph)
+    add(default_graph, RDF_TYPE, ox.NamedNode(SD + "Graph"))
+    add(
+        default_graph,
+        RDFS_COMMENT,
+        ox.Literal("The set union of the named graphs (one per source document).", language="en"),
+    )
+    for graph in store.named_graphs():
+        named = ox.BlankNode()
+        add(dataset, SD + "namedGraph", named)
+        add(named, RDF_TYPE, ox.NamedNode(SD + "NamedGraph"))
+        add(named, SD + "name", ox.NamedNode(graph))
+    fmt = dict(DESCRIPTION_FORMATS)[media]
+    body = ox.serialize(triples, format=fmt, prefixes=SD_PREFIXES)
+    assert body is not None
+    return body, content_type(fmt.media_type)
+
+
+# --- the YASGUI page --------------------------------------------------------------------
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+PAGE_TEMPLATE = STATIC_DIR / "sparql.html"
+# Example values for a query's parameters, by query name, for queries whose file has
+# no ``# example: name=value`` line.  Empty: the examples in the parameters'
+# descriptions ("e.g. …") serve; a deployment with other data may add some here.
+EXAMPLE_DEFAULTS: dict[str, dict[str, str]] = {}
+
+_EXAMPLE_LINE = re.compile(r"^#\s*example\s*:\s*(.*?)\s*$")
+_EG = re.compile(r"(?:e\.g\.|例如|如)\s*[:：]?\s*([^\s，。；;,、]+)")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A named query as the page offers it: runnable SPARQL with example values."""
+
+    name: str
+    summary: str
+    sparql: str
+
+
+def example_values(query: NamedQuery) -> dict[str, str]:
+    """Values for the parameters: ``# example:`` lines, then defaults, then "e.g." text.
+
+    Optional parameters take only explicit values, so an example is not narrowed
+    for nothing.
+    """
+    values: dict[str, str] = {}
+    for line in query.sparql.splitlines():
+        if not line.startswith("#") and line.strip():
+            break
+        match = _EXAMPLE_LINE.match(line)
+        if match:
+            for pair in re.split(r"[;；]\s*", match.group(1)):
+                key, sep, value = pair.partition("=")
+                if sep and key.strip() and value.strip():
+                    values.setdefault(key.strip(), value.strip())
+    for key, value in EXAMPLE_DEFAULTS.get(query.name, {}).items():
+        values.setdefault(key, value)
+    for param in query.params:
+        if param.required and param.name not in values:
+            found = _EG.search(param.description)
+            if found:
+                values[param.name] = found.group(1)
+    return {p.name: values[p.name] for p in query.params if p.name in values}
+
+
+def example(query: NamedQuery) -> Example:
+    """The query with its parameters bound by a trailing VALUES row where values are known.
+
+    A VALUES clause at the end of a query joins with its results (SPARQL 1.1 §10.2.2),
+    which is how a parameter bound by ``substitutions=`` behaves too.  A term is
+    written in its own N-Triples form, never by pasting text into the query.
+    """
+    values = example_values(query)
+    lines = [query.sparql.rstrip("\n"), ""]
+    filled: list[str] = []
+    for param in query.params:
+        if param.name in values:
+            try:
+                term = str(bind_params_term(param, values[param.name]))
+            except KgError:
+                term = None
+            if term is not None:
+                filled.append(f"VALUES ?{param.name} {{ {term} }}")
+                continue
+        if param.required:
+            lines.append(
+                f"# VALUES ?{param.name} {{ ${param.name} }}  # set {param.name}: {param.description}"
+            )
+    ends_with_values = re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", query.sparql, re.IGNORECASE)
+    if filled and not ends_with_values:
+        if len(filled) > 1:  # one trailing VALUES block, several variables
+            names = " ".join(f.split()[1] for f in filled)
+            row = " ".join(f[f.index("{") + 1 : f.rindex("}")].strip() for f in filled)
+            filled = [f"VALUES ({names}) {{ ({row}) }}"]
+        lines.append("# example values; edit them to ask about another document")
+        lines.extend(filled)
+    return Example(name=query.name, summary=query.summary, sparql="\n".join(lines).rstrip() + "\n")
+
+
+def bind_params_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """One parameter value as the term kg.query would bind (a 文号 normalised)."""
+    return next(iter(bind_params(_single_param_query(param), {param.name: value}).values()))
+
+
+def _single_param_query(param: Param) -> NamedQuery:
+    return NamedQuery(name=param.name, summary="", params=(param,), sparql="", path=Path())
+
+
+def examples() -> list[Example]:
+    return [example(q) for q in list_queries()]
+
+
+def render_page(settings: Settings) -> str:
+    """The SPARQL page: YASGUI from /static, pointed at this endpoint, with the examples."""
+    found = examples()
+    options = "\n".join(
+        f'        <option value="{html.escape(e.name)}">{html.escape(e.name)} — '
+        f"{html.escape(e.summary)}</option>"
+        for e in found
+    )
+    data = json.dumps([e.__dict__ for e in found], ensure_ascii=False).replace("</", "<\\/")
+    template = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    return (
+        template.replace("{{OPTIONS}}", options)
+        .replace("{{EXAMPLES_JSON}}", data)
+        .replace("{{TIMEOUT}}", f"{settings.query_timeout_s:g}")
+        .replace("{{ROW_LIMIT}}", str(settings.result_limit))
+    )

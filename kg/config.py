@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port of `kg serve`")
     query_timeout_s: float = Field(10.0, gt=0, description="Per-query time limit, seconds")
     result_limit: int = Field(10_000, gt=0, description="Most rows a SPARQL SELECT returns")
+    triple_limit: int = Field(
+        100_000, gt=0, description="Most triples a SPARQL CONSTRUCT or DESCRIBE returns"
+    )
+    query_workers: int = Field(
+        2,
+        ge=0,
+        description="Worker processes that run SPARQL queries and are killed at the time "
+        "limit; 0 runs queries in server threads, which a timeout cannot stop",
+    )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest accepted request body")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"], description="CORS origins")
     service_allowlist: list[str] = Field(

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from api import sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from kg.config import Settings
 from kg.errors import QueryRefused
+from kg.sandbox import TRUNCATED_LINK
 from kg.store import Store
 
 router = APIRouter(tags=["sparql"])
+
+TRUNCATED_HEADER = "X-KG-Truncated"
 
 EXAMPLE_QUERY = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -40,9 +45,26 @@ EXAMPLE_JSON = {
     },
 }
 
+LIMITS = (
+    "Each query runs in a worker process that is killed at the time limit "
+    "(`KG_QUERY_TIMEOUT_S`, answered 503). A SELECT answer holds at most `KG_RESULT_LIMIT` "
+    "rows and a CONSTRUCT/DESCRIBE answer at most `KG_TRIPLE_LIMIT` triples; every answer "
+    f"carries `{TRUNCATED_HEADER}: true` or `false`, and a cut one also has, in SPARQL JSON, "
+    f'`head.link: ["{TRUNCATED_LINK}"]` (in SPARQL XML, `<link href>` in the head) and an '
+    "HTTP `Link` header with that IRI."
+)
+TRUNCATED_HEADER_DOC = {
+    TRUNCATED_HEADER: {
+        "description": "`true` when the answer was cut at the row or triple limit",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    }
+}
+
 RESULTS: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, as the Accept header asks",
+        "description": "SELECT/ASK results or a CONSTRUCT/DESCRIBE graph, as the Accept header "
+        "asks. " + LIMITS,
+        "headers": TRUNCATED_HEADER_DOC,
         "content": {
             "application/sparql-results+json": {"example": EXAMPLE_JSON},
             "application/sparql-results+xml": {},
@@ -56,6 +78,16 @@ RESULTS: dict[int | str, dict[str, Any]] = {
     },
     204: {"description": "An update was applied (only when the deployment allows updates)"},
     **problem_responses(400, 403, 406, 413, 415, 503),
+}
+GET_RESULTS: dict[int | str, dict[str, Any]] = {
+    **RESULTS,
+    200: {
+        **RESULTS[200],
+        "description": RESULTS[200]["description"]
+        + " Without `query`: `text/html` gets the YASGUI query page, an RDF type (Turtle by "
+        "default) the SPARQL 1.1 service description.",
+        "content": {**RESULTS[200]["content"], "text/html": {}},
+    },
 }
 
 POST_BODY: dict[str, Any] = {
@@ -95,7 +127,7 @@ NamedGraphUris = Annotated[
     operation_id="sparql_query_get",
     summary="Run a SPARQL query (SPARQL 1.1 Protocol, GET)",
     response_class=Response,
-    responses=RESULTS,
+    responses=GET_RESULTS,
 )
 async def sparql_get(
     request: Request,
@@ -107,11 +139,27 @@ async def sparql_get(
     default_graph_uri: GraphUris = None,
     named_graph_uri: NamedGraphUris = None,
 ) -> Response:
-    """Without ``default-graph-uri`` the default graph is the union of all named graphs."""
-    op = sparql.operation_from(sparql.url_params(request), None, None)
+    """Without ``default-graph-uri`` the default graph is the union of all named graphs.
+
+    Without a query, a browser (``Accept: text/html``) gets the YASGUI query page and
+    an RDF client the SPARQL 1.1 service description.
+    """
+    params = sparql.url_params(request)
+    accept = request.headers.get("accept")
+    if "query" not in params and "update" not in params:
+        media = sparql.page_or_description(accept)
+        if media == sparql.HTML:
+            return HTMLResponse(sparql.render_page(settings), headers={"Vary": "Accept"})
+        if media is not None:
+            endpoint = str(request.url.replace(query=None, fragment=None))
+            body, media_type = await run_in_threadpool(
+                sparql.service_description, endpoint, store, settings, media
+            )
+            return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+    op = sparql.operation_from(params, None, None)
     if op.update is not None:  # the protocol carries updates by POST only
         raise QueryRefused("SPARQL Update is only accepted by POST, never by GET")
-    return await _answer(store, settings, op, request.headers.get("accept"))
+    return await _answer(request, store, settings, op, accept)
 
 
 @router.post(
@@ -131,19 +179,21 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
     op = sparql.operation_from(
         sparql.url_params(request), request.headers.get("content-type"), body
     )
-    return await _answer(store, settings, op, request.headers.get("accept"))
+    return await _answer(request, store, settings, op, request.headers.get("accept"))
 
 
 async def _answer(
-    store: Store, settings: Settings, op: sparql.Operation, accept: str | None
+    request: Request, store: Store, settings: Settings, op: sparql.Operation, accept: str | None
 ) -> Response:
-    timeout = settings.query_timeout_s
     if sparql.looks_like_update(op):
         await sparql.in_thread_with_timeout(
-            timeout, sparql.refuse_or_run_update, store, settings, op
+            settings.query_timeout_s, sparql.refuse_or_run_update, store, settings, op
         )
         return Response(status_code=204)
-    body, media_type = await sparql.in_thread_with_timeout(
-        timeout, sparql.run_query, store, settings, op, accept
-    )
-    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+    sandbox = sparql.sandbox_for(request.app.state, store, settings)
+    answer = await sparql.answer_query(store, sandbox, settings, op, accept)
+    headers = {"Vary": "Accept", TRUNCATED_HEADER: "true" if answer.truncated else "false"}
+    if answer.truncated:
+        headers["Link"] = f'<{TRUNCATED_LINK}>; rel="describedby"'
+    assert answer.media_type is not None
+    return Response(answer.body, media_type=sparql.content_type(answer.media_type), headers=headers)
