@@ -197,8 +197,9 @@ class _Builder:
                 self.add(doc, HP.addressee, _literal(addressee))
         if h.signer:
             self.add(doc, HP.signedBy, self.named("person", h.signer))
-        self.add(doc, HP.sourceFile, _literal(self.x.document.source))
-        self.add(doc, HP.contentHash, _literal(self.doc_id))
+        # Identifiers, not prose: a file name or hash may hold long digit runs.
+        self.add(doc, HP.sourceFile, ox.Literal(self.x.document.source))
+        self.add(doc, HP.contentHash, ox.Literal(self.doc_id))
 
     def answers(self, answered: Answered) -> None:
         if answered.number:

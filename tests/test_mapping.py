@@ -560,6 +560,7 @@ def test_every_term_used_is_declared_in_the_ontology() -> None:
     assert ours - declared == set()
 
 
+IDENTIFIERS = {str(HP.contentHash), str(HP.sourceFile)}
 PHONES = ["0730-1234567", "0874—7654321", "13900000000", "（0731）88880000", "0632 5550000"]
 
 
@@ -577,7 +578,8 @@ def test_telephone_numbers_never_reach_a_literal(phone: str) -> None:
     )
     digits = re.sub(r"\D", "", phone)
     for quad in to_quads(extraction, SETTINGS):
-        if isinstance(quad.object, ox.Literal):
+        # The content hash and file name are identifiers, not text from the document.
+        if isinstance(quad.object, ox.Literal) and quad.predicate.value not in IDENTIFIERS:
             assert digits[-7:] not in re.sub(r"\D", "", quad.object.value), quad
 
 
