@@ -19,6 +19,7 @@ import kg
 from api import problems
 from api import sparql as sparql_helpers
 from api.routers import documents, health, queries, search, sparql
+from api.routers import explore, export
 from api.routers import entities
 from kg.config import Settings
 from kg.store import Store
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     problems.install(app)
     app.mount("/static", StaticFiles(directory=sparql_helpers.STATIC_DIR), name="static")
     for module in (sparql, documents, queries, search, health, entities):
+        app.include_router(module.router)
+    for module in (export, explore):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -326,6 +326,59 @@ def serve(
     uvicorn.run("api.main:create_app", factory=True, host=settings.host, port=settings.port)
 
 
+@app.command(name="export")
+@_reports_errors
+def export_command(
+    view: Annotated[
+        str, typer.Argument(help="citations, organisations, neighbourhood or construct.")
+    ],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="graphml, gexf, cyjs, json, dot, jsonld, ttl, png or svg."
+        ),
+    ] = "graphml",
+    store: StoreOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    root: Annotated[
+        str | None, typer.Option(help="neighbourhood: an IRI, a 文号 or a name.")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="neighbourhood: links from the root (0-3).")] = 1,
+    query_text: Annotated[
+        str | None,
+        typer.Option("--query", help="construct: a CONSTRUCT query, or @file.rq to read one."),
+    ] = None,
+) -> None:
+    """Export a view of the graph as a file for Gephi, Cytoscape, Graphviz or a picture."""
+    from kg.export import export
+    from kg.store import Store
+
+    settings = _settings(store)
+    text = query_text
+    if text is not None and text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KgError(f"cannot read the query file {text[1:]}: {exc}") from exc
+    content, _media_type, filename = export(
+        Store(settings.store_path, read_only=True),
+        view,
+        format,
+        root=root,
+        depth=depth,
+        query=text,
+    )
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)  # binary-safe: PNG goes through untouched
+        sys.stdout.buffer.flush()
+        return
+    output.write_bytes(content)
+    err.print(f"{view} → {output} ({len(content)} bytes; suggested name {filename})")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -184,9 +184,12 @@ def test_named_query_problems(
 
 
 OPERATION_IDS = [
+    "export_view",
+    "export_view_post",
     "get_document",
     "get_edge_evidence",
     "get_entity",
+    "get_node_facts",
     "health",
     "list_agencies",
     "list_agency_task_load",

@@ -614,3 +614,12 @@ def test_execute_in_process_caps_answers(
 def test_execute_leaves_the_body_empty_when_no_format_fits(memory_store: Store) -> None:
     job = QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", graph_media=None)
     assert execute(memory_store.raw, job) == QueryAnswer("graph", None, None)
+
+
+def test_runaway_construct_export_is_stopped_too(client: httpx.Client) -> None:
+    # /export/construct runs a user's query: it goes through the same killable workers.
+    runaway = "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+    started = time.monotonic()
+    response = client.get("/export/construct", params={"query": runaway, "format": "graphml"})
+    assert_problem(response, 503)
+    assert time.monotonic() - started < TIMEOUT_S + 1
