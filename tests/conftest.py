@@ -202,31 +202,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn serving ``store_path`` on a free local port; yields its base URL."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    env = {
-        **os.environ,
-        "KG_STORE_PATH": str(store_path),
-        "KG_CONFIG": str(log.parent / "absent.toml"),  # ignore any kg.toml in the tree
-        "KG_ALLOW_UPDATES": "false",
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process, log)
+    with serving(store_path, tmp_path_factory.mktemp("server"), KG_ALLOW_UPDATES="false") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -271,22 +248,31 @@ def seed_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def serving(store_path: Path, log_dir: Path, **env_overrides: str) -> Iterator[str]:
-    """Run real uvicorn over ``store_path`` on a free port; yield its base URL."""
+def serving(
+    store_path: Path, log_dir: Path, command: list[str] | None = None, **env_overrides: str
+) -> Iterator[str]:
+    """Run a real server over ``store_path`` on a free port; yield its base URL.
+
+    By default uvicorn with the app factory; ``command`` (e.g. ``kg serve``) is
+    started instead when given, with ``--port`` appended.
+    """
     port = _free_port()
-    log = log_dir / f"uvicorn-{port}.log"
+    log = log_dir / f"server-{port}.log"
     env = {
         **os.environ,
         "KG_STORE_PATH": str(store_path),
-        "KG_CONFIG": str(log_dir / "absent.toml"),
+        "KG_CONFIG": str(log_dir / "absent.toml"),  # ignore any kg.toml in the tree
         **env_overrides,
     }
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
+    if command is None:
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
+            "--host", "127.0.0.1", "--log-level", "warning",
+        ]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process, log)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +19,8 @@ import httpx
 import pytest
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.conftest import serving
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"
@@ -36,7 +36,7 @@ SELECT DISTINCT ?number WHERE {
 
 def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(KG), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        [str(KG), *args], check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
 
 
@@ -56,35 +56,9 @@ def built(env: dict[str, str]) -> Path:
 
 @pytest.fixture(scope="module")
 def server(built: Path, env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = tmp_path_factory.mktemp("serve") / "kg-serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(KG), "serve", "--port", str(port)], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"kg serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"kg serve did not come up:\n{log.read_text()}")
-            time.sleep(0.2)
+    """`kg serve`, started as a user starts it, over the store `kg build` made."""
+    with serving(built, tmp_path_factory.mktemp("serve"), [str(KG), "serve"], KG_CONFIG=env["KG_CONFIG"]) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_cli_named_query_answers_the_headline_question(built: Path, env: dict[str, str]) -> None:
