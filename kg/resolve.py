@@ -22,7 +22,10 @@ from kg.gazetteer import Place
 from kg.model import Entity, Extraction, Relation
 
 _RELATIVE = re.compile(r"^(?:我|本)(委|局|厅|办)$")
+_RELATIVE_UNIT = re.compile(r"^(?:我|本)(?:委|局|部|署)(?P<unit>.+)$")
+NATIONAL_JURISDICTION = "中华人民共和国"  # the area of a national body (FORMAT.md jurisdiction)
 _LEVEL_COMPOUNDS = ("省市", "市县", "县乡", "乡村")  # a higher level then the next lower one
+_AFFILIATED = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:大学|学院)")
 _KIND_ORDER = ("hospital", "agency", "consortium", "programme", "person")
 
 
@@ -53,6 +56,8 @@ class Jurisdiction:
         province, city, county = self._level("province"), self._level("city"), self._level("county")
         if char == "省":
             return province.name if province and province.name.endswith("省") else None
+        if char == "自治区":
+            return province.name if province and province.name.endswith("自治区") else None
         if char == "市":
             if county is not None and county.name.endswith("市"):
                 return county.name
@@ -107,6 +112,9 @@ def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | No
                 return surface[: chain[-1].end], surface[chain[-1].end :], False
         assert scope is not None
         return local_name(scope), surface[chain[-1].end :], True
+    if surface.startswith("自治区") and len(surface) > 3:
+        named = where.for_level("自治区")
+        return (named, surface[3:], True) if named else ("自治区", surface[3:], False)
     if surface[:1] in "省市区县" and len(surface) > 1:
         named = where.for_level(surface[0])
         if named is not None:
@@ -128,12 +136,50 @@ class Resolver:
         self.where = Jurisdiction(place)
         self.place = place
 
-    def agency(self, surface: str) -> tuple[str, bool]:
+    def national(self, surface: str) -> str | None:
+        """The canonical name of a national body or of one of its units, else None.
+
+        国家卫生健康委办公厅 → 国家卫生健康委员会办公厅, 国家卫生健康委基层司 →
+        国家卫生健康委员会基层卫生健康司; units come from national_units.csv.
+        """
         lex = self.lex
         if surface in lex.national:
-            return lex.national[surface], True
+            return lex.national[surface]
+        for cut in range(len(surface) - 1, 1, -1):
+            body, unit = surface[:cut], surface[cut:]
+            canonical = lex.national.get(body)
+            if canonical is not None:
+                full = lex.units_of(canonical).get(unit)
+                return canonical + full if full else None
+        return None
+
+    def _issuer_body(self) -> str | None:
+        """The national body the issuer is or belongs to (its 办公厅 writes 我委 for it)."""
+        issuer = self.national(self.issuer or "")
+        if issuer is None:
+            return None
+        return max(
+            (c for c in set(self.lex.national.values()) if issuer.startswith(c)),
+            key=len,
+            default=None,
+        )
+
+    def agency(self, surface: str) -> tuple[str, bool]:
+        lex = self.lex
+        national = self.national(surface)
+        if national is not None:
+            return national, True
         if _RELATIVE.match(surface) and self.issuer:
+            body = self._issuer_body()
+            if body is not None and surface.endswith("委") and body.endswith("委员会"):
+                return body, True
             return self.agency(self.issuer)[0], True
+        unit = _RELATIVE_UNIT.match(surface)
+        if unit and self._issuer_body():
+            body = self._issuer_body() or ""
+            full = lex.units_of(body).get(unit["unit"])
+            if full:
+                return body + full, True
         for short, full in lex.parties.items():
             if (
                 surface.startswith(short)
@@ -164,6 +210,13 @@ class Resolver:
         return prefix + rest, True
 
     def institution(self, surface: str) -> tuple[str, bool]:
+        known = self.lex.institutions.get(surface)
+        if known is not None:
+            return known[0], True
+        if _AFFILIATED.search(surface):
+            # 四川大学华西医院, 浙江大学医学院附属第一医院: the university names it; a
+            # place inside the university's name is no prefix to resolve.
+            return surface, True
         split = split_place(surface, self.where)
         if split is None or not split[2]:
             return surface, False
@@ -178,6 +231,9 @@ class Resolver:
         lead = entity.attributes.get("lead")
         if lead:
             lead_name, placed = self.institution(lead)
+            rest = entity.name[len(lead) :] if entity.name.startswith(lead) else ""
+            if rest and rest != "县域医共体" and rest in self._scoped_types():
+                return lead_name + rest, placed  # 洛阳市中心医院 + 城市医疗集团
             type_word = next(
                 (
                     w
@@ -190,6 +246,11 @@ class Resolver:
                 type_word = "医共体"
             return lead_name + type_word, placed
         return self.institution(entity.name)
+
+    def _scoped_types(self) -> set[str]:
+        """Consortium type words, bare or after a scope word (城市医疗集团, 紧密型医共体)."""
+        types = set(self.lex.consortium_types)
+        return types | {f"{scope}{t}" for scope in ("城市", "紧密型") for t in types}
 
     def programme(self, surface: str) -> tuple[str, bool, bool | None]:
         known = self.lex.programmes.get(surface)
@@ -218,6 +279,13 @@ def resolve(extraction: Extraction) -> Extraction:
     header = extraction.header
     if resolver.place is not None:
         header.jurisdiction = resolver.place.full_name
+    if header.issuer:
+        issuer, placed = resolver.agency(header.issuer)
+        national = resolver.national(header.issuer) is not None
+        if placed:
+            header.issuer = issuer  # the full name: 国家卫生健康委 → 国家卫生健康委员会
+        if national and header.jurisdiction is None:
+            header.jurisdiction = NATIONAL_JURISDICTION
     surface_map: dict[tuple[str, str], str] = {}
     merged: dict[tuple[str, str], Entity] = {}
     for entity in extraction.entities:

@@ -117,6 +117,47 @@ ENTITY_CASES = [
         set(),
     ),
     ("counted projects", "项目规划7大项目建设，完成8个项目的检查。", "programme", set()),
+    (
+        "national body's unit",
+        "报送国家卫生健康委基层司，抄送国家疾控局传染病防控司和财政部办公厅。",
+        "agency",
+        {"国家卫生健康委基层司", "国家疾控局传染病防控司", "财政部办公厅"},
+    ),
+    ("unit of our own body", "于11月30日前报送我委基层卫生健康司。", "agency", {"我委基层卫生健康司"}),
+    (
+        "county-name verb",
+        "经县卫生健康局会同县财政局认真研究。",
+        "agency",
+        {"县卫生健康局", "县财政局"},
+    ),
+    ("autonomous region body", "自治区财政厅会同我委做好资金拨付。", "agency", {"自治区财政厅"}),
+    (
+        "leading group named after its work",
+        "成立由市政府分管领导任组长的城市医疗集团建设领导小组。",
+        "agency",
+        {"市政府", "城市医疗集团建设领导小组"},
+    ),
+    (
+        "university hospitals",
+        "依托四川大学华西医院、浙江大学医学院附属第一医院，由河南科技大学第一附属医院对口帮扶。",
+        "hospital",
+        {"四川大学华西医院", "浙江大学医学院附属第一医院", "河南科技大学第一附属医院"},
+    ),
+    ("national institution", "中国疾病预防控制中心负责技术指导。", "hospital", {"中国疾病预防控制中心"}),
+    (
+        "city medical group after its lead",
+        "组建洛阳市中心医院城市医疗集团。",
+        "consortium",
+        {"洛阳市中心医院城市医疗集团"},
+    ),
+    ("quoted word with modifier", "深化“山海”提升工程，推进分级诊疗。", "programme", {"山海提升工程", "分级诊疗"}),
+    (
+        "plan document is no campaign",
+        "按照《DRG/DIP支付方式改革三年行动计划》，深入推进DRG/DIP支付方式改革。",
+        "programme",
+        {"DRG/DIP支付方式改革"},
+    ),
+    ("clause verb stripped", "建设县域医共体一体化信息平台。", "programme", {"县域医共体一体化信息平台"}),
 ]
 
 
@@ -136,6 +177,23 @@ def test_consortium_lead_and_members() -> None:
     assert consortium.attributes["lead"] == "宁乡市人民医院"
     assert consortium.attributes["members"] == ["流沙河镇中心卫生院", "玉潭街道社区卫生服务中心"]
     assert ("宁乡市人民医院", "leads", "我县医共体") in {
+        (r.subject, r.predicate, r.object) for r in relations
+    }
+
+
+def test_lead_and_members_after_the_consortium_heading() -> None:
+    text = (
+        "（一）龙游县人民医院医共体。由龙游县人民医院为牵头单位，成员单位为湖镇镇中心卫生院、"
+        "溪口镇中心卫生院、龙洲街道社区卫生服务中心等。\n"
+    )
+    entities, relations, _ = _extract(text, issuer="龙游县人民政府办公室")
+    (consortium,) = [e for e in entities if e.kind == "consortium"]
+    assert consortium.name == "龙游县人民医院医共体"
+    assert consortium.attributes["lead"] == "龙游县人民医院"
+    assert consortium.attributes["members"] == [
+        "湖镇镇中心卫生院", "溪口镇中心卫生院", "龙洲街道社区卫生服务中心"
+    ]
+    assert ("溪口镇中心卫生院", "member_of", "龙游县人民医院医共体") in {
         (r.subject, r.predicate, r.object) for r in relations
     }
 
@@ -178,16 +236,23 @@ PEOPLE_CASES = [
     ("signer", "签发人：赵志刚\n", ("赵志刚", "签发人")),
     ("contact with phone", "联系人：周敏；联系电话：0731-84822000", ("周敏", "联系人")),
     ("handler with mobile", "经办人姓名 陈晓\n联系电话 13812345678", ("陈晓", "经办人")),
+    ("contact after its unit", "联系人：县卫生健康局 邝丽娟，联系电话：0753-4432186", ("邝丽娟", "联系人")),
+    (
+        "contact in brackets",
+        "（联系人：医政医管处 方子涵，电话：0571-87709152）",
+        ("方子涵", "联系人"),
+    ),
+    ("a unit is no person", "联系人：办公室\n联系电话：0731-84822000", None),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"), [c[1:] for c in PEOPLE_CASES], ids=[c[0] for c in PEOPLE_CASES]
 )
-def test_people(text: str, expected: tuple[str, str]) -> None:
+def test_people(text: str, expected: tuple[str, str] | None) -> None:
     entities, _, _ = _extract(text)
     people = {(e.name, e.attributes["role"]) for e in entities if e.kind == "person"}
-    assert people == {expected}
+    assert people == ({expected} if expected else set())
     for entity in entities:
         for mention in entity.mentions:
             assert not re.search(r"\d{7}", mention.sentence)
@@ -214,6 +279,38 @@ def test_tasks() -> None:
     assert by_number["2"].responsible == ["市卫生健康委", "市人力资源社会保障局", "市财政局"]
     assert by_number["3"].section == "（二）完善保障机制"
     assert by_number["3"].responsible == ["高新区", "市财政局"]
+
+
+def test_contact_block_with_several_units_and_names() -> None:
+    text = (
+        "联系人：国家卫生健康委基层司 孙立群 010-68791947\n"
+        "国家中医药局医政司 梁辰 010-59957713\n"
+        "国家疾控局传染病防控司 韦晓舟、何静怡 010-68792952\n"
+    )
+    entities, _, _ = _extract(text)
+    people = {(e.name, e.attributes["role"]) for e in entities if e.kind == "person"}
+    assert people == {(n, "联系人") for n in ("孙立群", "梁辰", "韦晓舟", "何静怡")}
+    assert {"国家中医药局医政司", "国家疾控局传染病防控司"} <= _names(entities, "agency")
+
+
+PROVINCIAL_TASKS = """二、重点任务
+（一）科学组建医共体。以县级医院为牵头单位组建医共体。（省卫生健康委牵头，省中医药局、各市〔州〕人民政府按职责分工负责）
+（二）完善医保支付政策。推进DRG/DIP支付方式改革。（省医保局牵头，省财政厅、省卫生健康委等按职责分工负责）
+（三）强化信息化支撑。建设区域医共体信息平台。责任单位：省卫生健康委、省大数据中心
+三、保障措施
+（一）加强组织领导。各地要纳入政府目标管理。
+"""
+
+
+def test_tasks_numbered_by_paragraph() -> None:
+    _, _, tasks = _extract(PROVINCIAL_TASKS)
+    by_number = {t.number: t for t in tasks}
+    assert set(by_number) == {"一", "二", "三"}  # 保障措施 （一） has no duty clause
+    assert by_number["一"].title == "科学组建医共体"
+    assert by_number["一"].responsible == ["省卫生健康委", "省中医药局"]
+    assert by_number["一"].lead == ["省卫生健康委"]
+    assert by_number["二"].responsible == ["省医保局", "省财政厅", "省卫生健康委"]
+    assert by_number["三"].responsible == ["省卫生健康委", "省大数据中心"]
 
 
 FRAGMENTS = [

@@ -96,7 +96,75 @@ CPPCC_LETTER = """
 一、总体情况
 """
 
+JOINT_NOTICE = """
+
+国家卫生健康委
+国家中医药局
+国家疾控局
+
+文件
+
+国卫基层发〔2024〕18 号
+
+**国家卫生健康委 国家中医药局 国家疾控局关于印发
+基层医疗卫生机构传染病防治能力提升行动方案
+（2024—2027年）的通知**
+
+各省、自治区、直辖市及新疆生产建设兵团卫生健康委、中医药局、疾控局：
+
+现印发给你们，请认真贯彻落实。
+"""
+
+REPLY_LETTER = """
+
+浙江省卫生健康委员会
+
+浙卫函〔2024〕 89 号
+
+**浙江省卫生健康委关于温州市申报省级区域医疗中心
+建设项目的复函**
+
+温州市卫生健康委：
+
+你委请示收悉。
+"""
+
+LETTERHEAD_THEN_TITLE = """
+
+正定县卫生健康局
+
+关于县十七届人大三次会议第 12 号建议的答复
+
+王建军代表：
+
+您提出的关于提升村卫生室服务能力的建议收悉。现答复如下：
+"""
+
 HEADER_CASES = [
+    pytest.param(
+        JOINT_NOTICE,
+        {
+            "number": "国卫基层发〔2024〕18号",
+            "issuer": "国家卫生健康委",
+            "title": "国家卫生健康委 国家中医药局 国家疾控局关于印发基层医疗卫生机构传染病防治能力提升行动方案（2024—2027年）的通知",
+            "type": "通知",
+        },
+        id="joint-notice-title-goes-on-after-a-文种-line",
+    ),
+    pytest.param(
+        REPLY_LETTER,
+        {
+            "issuer": "浙江省卫生健康委员会",
+            "title": "浙江省卫生健康委关于温州市申报省级区域医疗中心建设项目的复函",
+            "type": "函",
+        },
+        id="title-line-ending-like-a-body",
+    ),
+    pytest.param(
+        LETTERHEAD_THEN_TITLE,
+        {"issuer": "正定县卫生健康局", "title": "关于县十七届人大三次会议第12号建议的答复", "type": "答复"},
+        id="letterhead-blank-line-title",
+    ),
     pytest.param(
         NATIONAL_NOTICE,
         {
@@ -170,6 +238,12 @@ ANSWER_CASES = [
          "title": "关于加快发展智慧医疗的提案", "proposer": "九三学社邵阳市委"},
         id="cppcc-letter-party-proposer",
     ),
+    pytest.param(
+        LETTERHEAD_THEN_TITLE.replace("关于县十七届", "关于对省十四届"),
+        {"body": "省人大", "session": "十四届三次会议", "kind": "建议", "number": "12",
+         "proposer": "王建军"},
+        id="关于对-opens-the-title",
+    ),
 ]
 
 
@@ -194,6 +268,7 @@ def test_a_notice_answers_nothing() -> None:
         ("湖南省基层卫生人才能力提升培训项目实施方案", "方案"),
         ("医疗机构管理条例", "条例"),
         ("健康中国行动", None),
+        ("浙江省卫生健康委关于温州市申报项目的复函", "函"),
     ],
 )
 def test_document_type(title: str, expected: str | None) -> None:

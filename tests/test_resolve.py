@@ -60,6 +60,21 @@ CANONICAL = [
     ("hospital", "市第一人民医院", "常德市卫生健康委员会", "常德市第一人民医院"),
     ("hospital", "桃源县人民医院", "常德市卫生健康委员会", "桃源县人民医院"),
     ("hospital", "区人民医院", "济南市市中区人民政府", "济南市市中区人民医院"),
+    ("agency", "国家卫生健康委办公厅", "国家卫生健康委办公厅", "国家卫生健康委员会办公厅"),
+    ("agency", "国家卫生健康委基层司", "国家卫生健康委", "国家卫生健康委员会基层卫生健康司"),
+    ("agency", "国家疾控局传染病防控司", "国家卫生健康委", "国家疾病预防控制局传染病防控司"),
+    ("agency", "财政部办公厅", "国家医疗保障局办公室", "财政部办公厅"),
+    ("agency", "我委基层卫生健康司", "国家卫生健康委办公厅", "国家卫生健康委员会基层卫生健康司"),
+    ("agency", "我委", "国家卫生健康委办公厅", "国家卫生健康委员会"),
+    ("agency", "省中医药局", "四川省人民政府办公厅", "四川省中医药管理局"),
+    ("agency", "县人力社保局", "龙游县人民政府办公室", "龙游县人力资源和社会保障局"),
+    ("agency", "自治区财政厅", "广西壮族自治区卫生健康委员会", "广西壮族自治区财政厅"),
+    ("agency", "区卫生健康委", "重庆市綦江区人民政府办公室", "重庆市綦江区卫生健康委员会"),
+    ("hospital", "自治区人民医院", "广西壮族自治区卫生健康委员会", "广西壮族自治区人民医院"),
+    ("hospital", "綦江区中医院", "重庆市綦江区人民政府办公室", "重庆市綦江区中医院"),
+    ("hospital", "四川大学华西医院", "四川省人民政府办公厅", "四川大学华西医院"),
+    ("hospital", "浙江省中医院", "龙游县人民政府办公室", "浙江省中医院"),
+    ("hospital", "中国疾控中心", "国家卫生健康委", "中国疾病预防控制中心"),
 ]
 
 
@@ -95,6 +110,25 @@ def test_jurisdiction_is_set_province_first() -> None:
         document=make_document("枣庄市市中区人民政府"), header=Header(issuer="枣庄市市中区人民政府")
     )
     assert resolve(extraction).header.jurisdiction == "山东省枣庄市市中区"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected_issuer", "expected_jurisdiction"),
+    [
+        ("国家卫生健康委办公厅", "国家卫生健康委员会办公厅", "中华人民共和国"),
+        ("国家卫生健康委", "国家卫生健康委员会", "中华人民共和国"),
+        ("国务院办公厅", "国务院办公厅", "中华人民共和国"),
+        ("重庆市綦江区人民政府办公室", "重庆市綦江区人民政府办公室", "重庆市綦江区"),
+        ("广西壮族自治区卫生健康委员会", "广西壮族自治区卫生健康委员会", "广西壮族自治区"),
+        ("龙游县人民政府办公室", "龙游县人民政府办公室", "浙江省衢州市龙游县"),
+    ],
+)
+def test_issuer_gets_its_full_name_and_a_national_body_the_whole_country(
+    issuer: str, expected_issuer: str, expected_jurisdiction: str
+) -> None:
+    extraction = Extraction(document=make_document(issuer), header=Header(issuer=issuer))
+    header = resolve(extraction).header
+    assert (header.issuer, header.jurisdiction) == (expected_issuer, expected_jurisdiction)
 
 
 def test_same_canonical_name_merges_labels_and_mentions() -> None:

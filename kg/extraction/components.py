@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from kg import gazetteer
 from kg.extraction import lexicon as lx
+from kg.extraction.wordlists import word_list
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORDY = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋]")
@@ -29,6 +30,8 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
+_QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划)")
+_BOOK_TITLE = re.compile(r"《[^《》]{2,200}》")
 _DIGIT = re.compile(r"[0-9０-９]")
 # A number with a measure word (8个项目, 7大项目) counts things; it names nothing.
 _COUNTED = re.compile(r"[0-9０-９一二三四五六七八九十百千万]+[个项大类家批次余多]|^[0-9]+$")
@@ -79,7 +82,14 @@ class _Sentence:
             for pos in range(token.idx, token.idx + len(token.text)):
                 self.token_of[pos] = i
         self.chain_start: dict[int, int] = {}
-        matches = gazetteer.find_places(self.text)
+        deny = tuple(lex.words["place_deny_words"])
+        matches = [
+            m
+            for m in gazetteer.find_places(self.text)
+            # 会同县财政局 is 会同 + 县财政局: the bare 县 still names the document's own
+            # county, so a true 会同县 document loses nothing.
+            if not m.text.startswith(deny)
+        ]
         for i, match in enumerate(matches):
             if match.places[0].level == "town" and not match.text.endswith(("镇", "乡", "街道")):
                 continue
@@ -90,10 +100,10 @@ class _Sentence:
                 start = matches[j].start
             self.chain_start[match.end] = start
 
-    def level_ok(self, i: int) -> bool:
-        """A bare level character (省/市/区/县) at ``i`` that begins a name."""
+    def level_ok(self, i: int, first: str = "") -> bool:
+        """A bare level character (省/市/区/县, or the 自 of 自治区) at ``i`` that begins a name."""
         text = self.text
-        if i < 0 or text[i] not in self.words["level_chars"]:
+        if i < 0 or text[i] not in (first or self.words["level_chars"]):
             return False
         if i > 0 and text[i - 1] in self.words["level_deny_before"]:
             return False
@@ -115,6 +125,12 @@ class _Sentence:
             return start, "place"
         if allow_level and self.level_ok(pos - 1):
             return pos - 1, "level"
+        if (
+            allow_level
+            and self.text[max(0, pos - 3) : pos] == "自治区"
+            and self.level_ok(pos - 3, "自")
+        ):
+            return pos - 3, "level"  # 自治区财政厅: the region's own body
         return None
 
     def stem_start(self, pos: int, stops: set[str], max_len: int = 24) -> tuple[int, bool]:
@@ -162,7 +178,28 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             or text[start - 1 : start] in ("省", "市", "区", "县")
         ):
             continue
-        found.append(Candidate("agency", start, end, alias, {"national": canonical}))
+        # A unit written after its body (国家卫生健康委办公厅, 国家疾控局传染病防控司) is
+        # the unit, not the body.
+        unit = max(
+            (u for u in lex.units_of(canonical) if text.startswith(u, end)), key=len, default=""
+        )
+        found.append(
+            Candidate(
+                "agency",
+                start,
+                end + len(unit),
+                text[start : end + len(unit)],
+                {"national": canonical},
+            )
+        )
+    # 我委基层卫生健康司: a unit of the issuer's own body.
+    units = {u for body in lex.national_units.values() for u in body if u.endswith(("司", "局"))}
+    for match in re.finditer(r"(?:我|本)(?:委|局|部|署)", text):
+        unit = max((u for u in units if text.startswith(u, match.end())), key=len, default="")
+        if unit:
+            found.append(
+                Candidate("agency", match.start(), match.end() + len(unit), match.group(0) + unit)
+            )
     for start, end, body, (template, strict) in lx.hits(lex.body_auto, text):
         nxt = text[end : end + 1]
         if nxt == "门" or text[end : end + 2] in ("大楼", "大院", "网站"):
@@ -204,9 +241,16 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     for match in re.finditer(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{suffixes})", text):
         found.append(Candidate("agency", match.start(), match.end(), match.group(0)))
     stops = set(words["stop_tokens"])
+    # A leading group is named after its work (城市医疗集团建设领导小组): verbs inside it
+    # are no boundary.
+    group_stops = (
+        stops - set(words["programme_inner_tokens"]) - set(words["programme_leading_verbs"])
+    )
     for word in ("领导小组", "管委会", "管理委员会"):
         for match in re.finditer(word, text):
-            begin, generic = s.stem_start(match.start(), stops)
+            begin, generic = s.stem_start(
+                match.start(), group_stops if word == "领导小组" else stops
+            )
             stem = text[begin : match.start()]
             if generic or len(stem) < 2 or _DIGIT.search(stem):
                 continue
@@ -218,15 +262,48 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     return _keep_longest(found)
 
 
+# The part of a university hospital's name between the university and its type word:
+# 四川大学|华西|医院, 浙江大学|医学院附属第一|医院, 河南科技大学|第一附属|医院.
+_AFFILIATION = re.compile(
+    r"(?:大学|学院)(?:医学院|医学部|医学中心)?(?:附属)?(?:第[一二三四五六七八九十]{1,2})?(?:附属)?"
+    r"[\u4e00-\u9fff]{0,4}$"
+)
+
+
+def _university_start(s: _Sentence, pos: int) -> int | None:
+    """Start of a university hospital's name whose type word begins at ``pos``."""
+    match = _AFFILIATION.search(s.text[max(0, pos - 16) : pos])
+    if match is None:
+        return None
+    uni_end = pos - len(match.group(0)) + 2  # after 大学 / 学院
+    # A university keeps its own name (四川大学, 陆军军医大学): walk back to a stop word.
+    begin, generic = s.stem_start(uni_end, set(s.words["stop_tokens"]), max_len=12)
+    if generic or uni_end - begin < 4 or _DIGIT.search(s.text[begin:uni_end]):
+        return None
+    inner = s.text[uni_end:pos]
+    if re.search(r"[、，和与及]", inner):
+        return None
+    return begin
+
+
 def find_hospitals(s: _Sentence) -> list[Candidate]:
     text = s.text
     found: list[Candidate] = []
+    for start, end, alias, (canonical, kind) in lx.hits(s.lex.institution_auto, text):
+        found.append(Candidate("hospital", start, end, alias, {"kind": kind}))
     for start, end, word, kind in lx.longest_per_end(lx.hits(s.lex.hospital_auto, text)):
         pos = start
         ordinal = _ORDINAL.search(text[max(0, pos - 4) : pos])
         if ordinal:
             pos -= len(ordinal.group(0))
         begin = s.prefix(pos)
+        if begin is None and word == "医院":
+            university = _university_start(s, start)
+            if university is not None:
+                found.append(
+                    Candidate("hospital", university, end, text[university:end], {"kind": "医院"})
+                )
+            continue
         if begin is None:
             continue
         if begin[1] == "level" and (
@@ -253,10 +330,14 @@ def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
     generic = tuple(words["consortium_generic"])
     for start, end, word, kind in lx.longest_per_end(lx.hits(s.lex.consortium_auto, text)):
         attrs: dict[str, Any] = {"kind": kind, "lead": None, "members": []}
-        if start in ends:
-            lead = ends[start]
+        # 洛阳市中心医院城市医疗集团: a scope word may stand between the lead and the type.
+        scope = next(
+            (g for g in ("城市", "县域", "紧密型") if text[start - len(g) : start] == g), ""
+        )
+        if start in ends or (scope and start - len(scope) in ends):
+            lead = ends[start] if start in ends else ends[start - len(scope)]
             attrs["lead"] = lead.name
-            begin, name = lead.start, lead.name + word
+            begin, name = lead.start, text[lead.start : end]
         elif text[start - 1 : start] == "”" and "“" in text[:start]:
             begin = text.rindex("“", 0, start)
             stem = text[begin + 1 : start - 1]
@@ -279,6 +360,11 @@ def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
 def find_programmes(s: _Sentence) -> list[Candidate]:
     text, words, lex = s.text, s.words, s.lex
     found: list[Candidate] = []
+    titles = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+
+    def in_title(a: int, b: int) -> bool:
+        return any(x < a and b < y for x, y in titles)
+
     for start, end, word, programme in lx.hits(lex.programme_auto, text):
         found.append(Candidate("programme", start, end, word, {"core": programme.core}))
     taken = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
@@ -310,8 +396,12 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
             ),
             None,
         )
+        named = _QUOTED_MODIFIED.match(after + text[match.end() + 6 : match.end() + 8])
         if thing:
             name, end = inner + thing, match.end() + len(thing)
+        elif named and not accept:
+            # “山海”提升工程, “百千万”工程: the quoted word and a short modifier make the name.
+            name, end = inner + named.group(0), match.end() + len(named.group(0))
         elif accept:
             name, end = inner, match.end() + len(accept)
         elif (
@@ -325,6 +415,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         found.append(Candidate("programme", match.start(), end, name, {"quoted": True}))
     stops = set(words["stop_tokens"]) - set(words["programme_inner_tokens"])
     deny = tuple(words["programme_deny"])
+    doc_types = word_list("header/doc_types.txt")
     for start, end, word, _ in lx.hits(
         lx.automaton(dict.fromkeys(words["programme_suffixes"])), text
     ):
@@ -333,6 +424,17 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         begin, was_generic = s.stem_start(start, stops)
         if re.match(r"[省市区县][0-9A-Za-z]", text[begin:start]):
             begin += 1
+        # 建设县域医共体一体化信息平台: the verb that opens a clause is not the name.
+        verb = next((v for v in words["programme_leading_verbs"] if text.startswith(v, begin)), "")
+        if verb and start - begin - len(verb) >= 3:
+            begin += len(verb)
+        if word in words["title_document_suffixes"] and in_title(begin, end):
+            continue  # …三年行动计划 in 《》 is the plan document itself
+        if any(
+            len(t) > len(word) and t.startswith(word) and text.startswith(t, start)
+            for t in doc_types
+        ):
+            continue  # 行动 of 行动计划: a plan document's type word, not a campaign
         stem = text[begin:start]
         name = stem + word
         if was_generic or len(stem) < 3 or _COUNTED.search(stem) or name.endswith(deny):

@@ -11,8 +11,8 @@ sentence keeps a telephone number.
 
 from __future__ import annotations
 
+import itertools
 import logging
-
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +24,7 @@ from spacy.language import Language
 from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
+from kg.extraction.wordlists import word_list
 from kg.model import Document, Entity, Header, Mention, Relation, Task
 
 PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
@@ -189,6 +190,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _relative_agencies(build, header)
     _issuer(build, header)
     _people(build, lexicons)
+    _lead_and_members(build)
     _join_members(build)
     tasks = _tasks(build, lexicons)
     for entity in build.entities.values():
@@ -223,6 +225,23 @@ def _issuer(build: _Builder, header: Header) -> None:
 
 
 _NAME = r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?=$|[^\u4e00-\u9fff·]|联系|电话|手机|职务|邮)"
+_PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+# A contact's unit written before the name: 基层司, 医政医管处, 县卫生健康局, 国家疾控局传染病防控司.
+_UNIT_THEN_NAME = re.compile(
+    r"^(?P<unit>[\u4e00-\u9fff]{2,30}?(?:司|处|科|局|委|室|厅|中心|办|部|股|站|所))"
+    r"(?P<name>[\u4e00-\u9fff·]{2,3})$"
+)
+_CONTACT_LABELS = re.compile(
+    r"(?:联系电话|办公电话|电话|手机|传真|邮箱|电子邮箱|邮编|邮政编码)\s*[：:]?"
+)
+
+
+def is_person_name(name: str) -> bool:
+    """A 2–4 character personal name that opens with a common surname."""
+    if not _PERSON.fullmatch(name) or name.startswith(("联系", "电话", "单位")):
+        return False
+    surnames = word_list("lexicons/surnames.txt")
+    return any(name.startswith(s) and len(name) - len(s) >= 1 for s in surnames)
 
 
 def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
@@ -233,10 +252,11 @@ def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
         rf"(?P<role>{role_re})(?:姓名)?(?:及联系电话|及电话)?[：:]?{_NAME}", text
     ):
         name = match.group("name")
-        if name.startswith(("联系", "电话", "单位")):
+        if not is_person_name(name):
             continue
         entity = build.add("person", name, match.start("name"), match.end("name"))
         entity.attributes.setdefault("role", roles[match.group("role")])
+    _contacts(build, roles)
     proposer_roles = lexicons.words["proposer_roles"]
     for match in re.finditer(
         r"(?m)^(?P<name>[\u4e00-\u9fff·]{2,4})(?P<role>委员|代表)(?:们)?[：:]", text
@@ -244,6 +264,114 @@ def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
         entity = build.add("person", match.group("name"), match.start("name"), match.end("name"))
         entity.attributes.setdefault("role", proposer_roles[match.group("role")])
         entity.attributes["proposer"] = True
+
+
+def _contacts(build: _Builder, roles: dict[str, str]) -> None:
+    """People on role lines that name a unit first (联系人：基层司 周明远、何静怡).
+
+    Read from the clean text, where the space between unit and name survives, with
+    the continuation lines a contact block prints (国家中医药局医政司 梁辰 010-…).
+    Telephone numbers are cut out before anything is read.
+    """
+    clean = build.document.clean
+    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
+    role_re = "|".join(sorted(map(re.escape, roles), key=len, reverse=True))
+    lines = clean.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    for n, line in enumerate(lines):
+        opener = re.search(rf"(?P<role>{role_re})\s*[：:]", line)
+        if opener is None:
+            continue
+        role = roles[opener.group("role")]
+        pieces = [(starts[n] + opener.end(), line[opener.end() :])]
+        for k in range(n + 1, min(n + 4, len(lines))):
+            follow = lines[k].strip()
+            if not follow or not _PHONE.search(follow) or re.search(role_re, follow):
+                break
+            if _CONTACT_LABELS.match(follow):
+                continue
+            pieces.append((starts[k], lines[k]))
+        for base, piece in pieces:
+            masked = _CONTACT_LABELS.sub(lambda m: " " * len(m.group(0)), piece)
+            masked = _PHONE.sub(lambda m: "，" * len(m.group(0)), masked)
+            for segment in re.finditer(r"[^，,；;。（）()]+", masked):
+                for name, at in _segment_names(segment.group(0)):
+                    start = compact_at.get(base + segment.start() + at)
+                    if start is None:
+                        continue
+                    entity = build.add("person", name, start, start + len(name))
+                    entity.attributes.setdefault("role", role)
+
+
+def _segment_names(segment: str) -> list[tuple[str, int]]:
+    """Names in one contact segment with their offsets: the last words after a unit."""
+    words = [(m.group(0), m.start()) for m in re.finditer(r"\S+", segment)]
+    if not words:
+        return []
+    last, at = words[-1]
+    found: list[tuple[str, int]] = []
+    for part in re.finditer(r"[^、]+", last):
+        name = part.group(0)
+        if is_person_name(name):
+            found.append((name, at + part.start()))
+        elif (
+            len(words) == 1
+            and (glued := _UNIT_THEN_NAME.match(name))
+            and is_person_name(glued["name"])
+        ):
+            found.append((glued["name"], at + part.start() + glued.start("name")))
+    return found
+
+
+_LEAD_THEN_MEMBERS = re.compile(
+    r"(?:以|由)(?P<lead>[^，,。；;：:]{2,40}?)(?:为|作为)牵头(?:医院|单位)[，,]\s*"
+    r"(?:其他)?成员(?:单位|医院|机构)(?:包括|为|有|是)?[：:]?(?P<members>[^。；;]{2,400})"
+)
+_MEMBER_TAIL = re.compile(r"等(?:[0-9一二三四五六七八九十]+[家个所])?.*$")
+
+
+def _lead_and_members(build: _Builder) -> None:
+    """以A为牵头医院，成员单位包括B、C: the lead and members of the consortium named there.
+
+    The consortium is the one whose name begins with the lead (龙游县人民医院医共体),
+    usually named in the heading or clause just before; members are the named
+    institutions of the list, never the generic ones (各乡镇卫生院).
+    """
+    text = build.view.text
+    hospitals = {name for kind, name in build.entities if kind == "hospital"}
+    for match in _LEAD_THEN_MEMBERS.finditer(text):
+        lead = match.group("lead").strip()
+        if lead not in hospitals:
+            continue
+        listing = _MEMBER_TAIL.sub("", match.group("members"))
+        members = [m for m in split_units(listing) if m in hospitals and m != lead]
+        consortium = next(
+            (
+                e
+                for (kind, name), e in build.entities.items()
+                if kind == "consortium"
+                and (name.startswith(lead) or e.attributes.get("lead") == lead)
+            ),
+            None,
+        )
+        if consortium is None:
+            context = text[max(0, match.start() - 60) : match.end()]
+            kind = next((k for k in ("医共体", "医联体", "医疗集团") if k in context), None)
+            if kind is None:
+                continue
+            consortium = build.add(
+                "consortium",
+                lead + kind,
+                match.start("lead"),
+                match.end("lead"),
+                {"kind": kind, "lead": lead, "members": []},
+            )
+        consortium.attributes["lead"] = consortium.attributes.get("lead") or lead
+        merged = consortium.attributes.setdefault("members", [])
+        merged.extend(m for m in members if m not in merged)
+        mention = build.mention(match.start(), match.end())
+        build.relations.append(Relation(lead, "leads", consortium.name, mention))
+        build.relations.extend(Relation(m, "member_of", consortium.name, mention) for m in members)
 
 
 def _join_members(build: _Builder) -> None:
@@ -268,7 +396,12 @@ def _join_members(build: _Builder) -> None:
 
 _SECTION = re.compile(r"(?m)^(?P<head>（[一二三四五六七八九十]+）[^。\n]*)")
 _ITEM = re.compile(r"(?m)^(?P<number>\d{1,2})[.．、](?P<title>[^。\n]+)")
+_SECTION_ITEM = re.compile(r"(?m)^（(?P<number>[一二三四五六七八九十]+)）(?P<title>[^。\n]+)")
 _TOP = re.compile(r"(?m)^[一二三四五六七八九十]+、")
+# 责任单位：区卫生健康委、区委编办 — a duty list printed without brackets, to the line end.
+_DUTY_BARE = re.compile(
+    r"(?:^|(?<=[。；;\n]))(?P<label>责任单位|牵头单位|负责单位|责任部门)[：:](?P<units>[^。\n（）()\[\]【】]+)"
+)
 _DUTY_OPEN = re.compile(r"[\[【（(]\s*(?:责任单位|牵头单位|负责单位|责任部门)\s*[：:]")
 _CLOSE = {"[": "]", "【": "】", "（": "）", "(": ")"}
 _LEAD_CLAUSE = re.compile(
@@ -325,42 +458,59 @@ def named_units(item: str, generic: set[str]) -> list[str]:
 
 
 def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
+    """Numbered items with a 责任单位 list or a （X牵头，Y负责） clause.
+
+    An item is a ``1.`` line, or a ``（一）`` paragraph with no ``1.`` items of its own
+    (provincial 实施意见 number their tasks （一）（二）… and close each with the
+    clause).  The number is the numeral as printed, without brackets: 1, 一.
+    """
     text = build.view.text
     generic = set(lexicons.words["generic_units"])
     sections = [(m.start(), m.group("head")) for m in _SECTION.finditer(text)]
     tops = [m.start() for m in _TOP.finditer(text)]
     items = list(_ITEM.finditer(text))
+    item_starts = [m.start() for m in items]
     tasks: list[Task] = []
 
     def section_at(pos: int) -> str | None:
         top = max((t for t in tops if t <= pos), default=-1)
-        heads = [h for s, h in sections if top <= s <= pos]
+        heads = [h for s, h in sections if top <= s < pos]
         return heads[-1] if heads else None
 
+    numbered: list[tuple[int, int, str, str, int, int]] = []  # start, end, number, title, span
     for i, item in enumerate(items):
         stop = items[i + 1].start() if i + 1 < len(items) else len(text)
         nxt_top = min((t for t in tops if t > item.start()), default=len(text))
         nxt_sec = min((s for s, _ in sections if s > item.start()), default=len(text))
-        body = text[item.start() : min(stop, nxt_top, nxt_sec)]
-        title = item.group("title").strip()
-        literal: list[str] = []
-        lead_units: list[str] = []
-        for opener in _DUTY_OPEN.finditer(body):
-            inner, _ = _bracketed(body, opener.start())
-            inner = inner.split("：", 1)[-1].split(":", 1)[-1]
-            parts = re.split(r"[；;]\s*(?:配合单位|协同单位|参与单位)\s*[：:]", inner)
-            literal.extend(split_units(parts[0]))
-            if opener.group(0).find("牵头") >= 0 and parts:
-                lead_units = [
-                    u for item_ in split_units(parts[0]) for u in named_units(item_, generic)
-                ]
-            for extra in parts[1:]:
-                literal.extend(split_units(extra))
-        for clause in _LEAD_CLAUSE.finditer(body):
-            lead_units.extend(
-                u for it in split_units(clause.group("lead")) for u in named_units(it, generic)
+        numbered.append(
+            (
+                item.start(),
+                min(stop, nxt_top, nxt_sec),
+                item.group("number"),
+                item.group("title").strip(),
+                item.start("title"),
+                item.end("title"),
             )
-            literal.extend(split_units(clause.group("lead")) + split_units(clause.group("rest")))
+        )
+    for match in _SECTION_ITEM.finditer(text):
+        nxt_top = min((t for t in tops if t > match.start()), default=len(text))
+        nxt_sec = min((s for s, _ in sections if s > match.start()), default=len(text))
+        end = min(nxt_top, nxt_sec)
+        if any(match.start() < s < end for s in item_starts):
+            continue  # its 1. 2. items are the tasks
+        numbered.append(
+            (
+                match.start(),
+                end,
+                match.group("number"),
+                match.group("title").strip(),
+                match.start("title"),
+                match.end("title"),
+            )
+        )
+    for start, end, number, title, title_start, title_end in sorted(numbered):
+        body = text[start:end]
+        literal, lead_units = _duties(body, generic)
         if not literal:
             continue
         responsible: list[str] = []
@@ -370,13 +520,39 @@ def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
                     responsible.append(name)
         tasks.append(
             Task(
-                number=item.group("number"),
+                number=number,
                 title=title,
-                section=section_at(item.start()),
+                section=section_at(start) if not _SECTION.match(text, start) else None,
                 responsible=responsible,
                 responsible_text=literal,
                 lead=lead_units or responsible[:1],
-                mention=build.mention(item.start("title"), item.end("title")),
+                mention=build.mention(title_start, title_end),
             )
         )
     return tasks
+
+
+def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
+    """The literal units of an item's duty clauses, and those named as leads."""
+    literal: list[str] = []
+    lead_units: list[str] = []
+
+    def read(inner: str, opener: str) -> None:
+        parts = re.split(r"[；;]\s*(?:配合单位|协同单位|参与单位)\s*[：:]", inner)
+        literal.extend(split_units(parts[0]))
+        if "牵头" in opener and parts:
+            lead_units.extend(u for it in split_units(parts[0]) for u in named_units(it, generic))
+        for extra in parts[1:]:
+            literal.extend(split_units(extra))
+
+    for opener in _DUTY_OPEN.finditer(body):
+        inner, _ = _bracketed(body, opener.start())
+        read(inner.split("：", 1)[-1].split(":", 1)[-1], opener.group(0))
+    for bare in _DUTY_BARE.finditer(body):
+        read(bare.group("units"), bare.group("label"))
+    for clause in _LEAD_CLAUSE.finditer(body):
+        lead_units.extend(
+            u for it in split_units(clause.group("lead")) for u in named_units(it, generic)
+        )
+        literal.extend(split_units(clause.group("lead")) + split_units(clause.group("rest")))
+    return literal, lead_units

@@ -89,6 +89,8 @@ def is_agency_line(text: str) -> bool:
     name = text.removesuffix("文件").strip()
     if not 3 <= len(name) <= 40 or re.search(r"[，。：:；、《》“”\d]", name):
         return False
+    if "关于" in name:
+        return False  # 浙江省卫生健康委关于…中心: a title line that happens to end like a body
     return name.endswith(_agency_suffixes())
 
 
@@ -98,8 +100,9 @@ def document_type(title: str | None) -> str | None:
         return None
     for kind in _doc_types():
         if title.endswith(kind):
-            # Compound types name their head: 实施意见 → 意见, 实施方案 → 方案.
-            for head in ("意见", "方案", "办法", "计划", "细则"):
+            # Compound types name their head: 实施意见 → 意见, 实施方案 → 方案, 复函 → 函
+            # (复函 is a 函 of the fifteen 文种 of the 党政机关公文处理工作条例).
+            for head in ("意见", "方案", "办法", "计划", "细则", "函"):
                 if kind.endswith(head):
                     return head
             return kind
@@ -176,7 +179,7 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
             number_line = i
             break
 
-    header.title, title_lines = _title(zone, number_line)
+    header.title, title_lines = _title(zone, number_line, text)
     header.type = document_type(header.title)
     if zone_end < len(lines) and zone_end < 20:
         header.addressees = _addressees(lines[zone_end].text)
@@ -198,18 +201,22 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
     return header, answered
 
 
-def _title(zone: list[_Line], number_line: int | None) -> tuple[str | None, set[int]]:
+def _title(
+    zone: list[_Line], number_line: int | None, text: str
+) -> tuple[str | None, set[int]]:
     start = None
     search_from = number_line + 1 if number_line is not None else 0
     for i in range(search_from, len(zone)):
         if _is_title_start(zone[i].text) and not is_agency_line(zone[i].text):
             start = i
             break
-        # A letterhead line directly followed by 印发/关于 opens a two-line title.
+        # A letterhead line directly followed by 印发/关于 in the same paragraph opens a
+        # two-line title; after a blank line it is the letterhead and the title is next.
         if (
             i + 1 < len(zone)
             and is_agency_line(zone[i].text)
             and zone[i + 1].text.lstrip("*").startswith(("印发", "转发", "关于"))
+            and "\n\n" not in text[zone[i].start : zone[i + 1].start]
         ):
             start = i
             break
@@ -224,7 +231,14 @@ def _title(zone: list[_Line], number_line: int | None) -> tuple[str | None, set[
             break
         parts.append(piece)
         used.add(j)
-        if piece.endswith("**") or (j > start and document_type(piece.rstrip("*"))):
+        if piece.endswith("**"):
+            break
+        # …行动方案 / （2024—2027年）的通知: a line that opens with a bracket or 的 goes on
+        # the title before it, even when that one already ends like a 文种.
+        goes_on = j + 1 < len(zone) and zone[j + 1].text.lstrip("*").startswith(("（", "(", "的"))
+        if goes_on:
+            continue
+        if j > start and document_type(piece.rstrip("*")):
             break
         if document_type(piece.rstrip("*")) and not piece.startswith("**"):
             break
@@ -261,7 +275,8 @@ def _answered(header: Header, text: str) -> Answered | None:
     match = _ANSWERED.search(title.replace(" ", ""))
     if match is None or header.type not in {"答复", "函", "复函", "意见"}:
         return None
-    place = re.split(r"关于|^对", match["place"])[-1]
+    # 关于对省十四届人大…: both openers go, the place (省) stays.
+    place = re.sub(r"^(?:关于|对)+", "", re.split(r"关于", match["place"])[-1])
     if match["body"]:
         body, session = place + match["body"], match["session"]
     else:

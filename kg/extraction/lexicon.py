@@ -71,13 +71,24 @@ class Lexicons:
     hospital_types: dict[str, str]  # suffix → kind
     consortium_types: dict[str, str]  # suffix → kind
     programmes: dict[str, Programme]  # name or alias → programme
+    national_units: dict[str, dict[str, str]]  # national canonical → {unit as written: full}
+    institutions: dict[str, tuple[str, str]]  # national institution alias → (canonical, kind)
     words: dict[str, Any]  # extraction.json
     body_auto: ahocorasick.Automaton
     national_auto: ahocorasick.Automaton
     hospital_auto: ahocorasick.Automaton
     consortium_auto: ahocorasick.Automaton
     programme_auto: ahocorasick.Automaton
+    institution_auto: ahocorasick.Automaton
     trigger_auto: ahocorasick.Automaton
+
+    def units_of(self, canonical: str) -> dict[str, str]:
+        """The internal units of a national body: {unit as written: full unit name}.
+
+        Every body has a general office (财政部办公厅, 国家医保局办公室); the rest come
+        from national_units.csv.
+        """
+        return {"办公厅": "办公厅", "办公室": "办公室", **self.national_units.get(canonical, {})}
 
 
 @cache
@@ -98,6 +109,12 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
         programme = Programme(record["name"], bool(record.get("core", False)))
         for name in [record["name"], *record.get("aliases", [])]:
             programmes[name] = programme
+    national_units: dict[str, dict[str, str]] = {}
+    for r in _rows("national_units.csv", base):
+        national_units.setdefault(r["parent"], {})[r["unit"]] = r["full"]
+    institutions = {
+        r["alias"]: (r["canonical"], r["kind"]) for r in _rows("national_institutions.csv", base)
+    }
     words = json.loads((base / "extraction.json").read_text(encoding="utf-8"))
     # A sentence is worth a spaCy Doc only if one of these occurs in it.
     triggers: dict[str, None] = dict.fromkeys(
@@ -108,6 +125,7 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
             *hospital_types,
             *consortium_types,
             *programmes,
+            *institutions,
             *words["programme_suffixes"],
             *words["association_suffixes"],
             "“",
@@ -129,11 +147,14 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
         hospital_types=hospital_types,
         consortium_types=consortium_types,
         programmes=programmes,
+        national_units=national_units,
+        institutions=institutions,
         words=words,
         body_auto=automaton(bodies),
         national_auto=automaton(national),
         hospital_auto=automaton(hospital_types),
         consortium_auto=automaton(consortium_types),
         programme_auto=automaton(programmes),
+        institution_auto=automaton(institutions),
         trigger_auto=automaton(triggers),
     )
