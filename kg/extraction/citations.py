@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from kg import docno
+from kg.extraction.entities import redact
 from kg.extraction.header import document_type, is_agency_line
 from kg.model import Answered, Citation, Document, Header, Mention
 
@@ -131,7 +132,9 @@ def _merge(
                     text=document.text[original_start:original_end],
                     start=original_start,
                     end=original_end,
-                    sentence=document.sentence_at(original_start, original_end),
+                    # No stored sentence keeps a telephone number (a cite may share
+                    # its line with a contact).
+                    sentence=redact(document.sentence_at(original_start, original_end)),
                 )
             )
     return ordered
