@@ -27,11 +27,12 @@ from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
 from kg.iri import document_iri, entity_iri, evidence_iri, graph_iri, task_iri
+from kg.privacy import redact
 from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
 from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
 from kg.vocab import node as _n
 
-__all__ = ["ENTITY_CLASSES", "RELATION_PREDICATES", "canonical_number", "redact", "to_quads"]
+__all__ = ["ENTITY_CLASSES", "RELATION_PREDICATES", "canonical_number", "to_quads"]
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +54,6 @@ RELATION_PREDICATES: Mapping[str, URIRef] = {
 }
 
 SUBMISSION_CLASSES: Mapping[str, URIRef] = {"提案": HP.Proposal, "建议": HP.Suggestion}
-
-# A run of seven or more digits, with an optional area code, that is not an amount or
-# a count: the shape of a Chinese landline or mobile number.  Blanked in every literal.
-_PHONE = re.compile(
-    r"(?<![0-9])(?:[(（]?0[0-9]{2,3}[)）]?\s*[-—–－‐]?\s*)?[0-9]{7,}(?![0-9]|\s*[元万亿人户台次个件份张床册%‰])"
-)
-_PHONE_MARK = "[电话]"
-
-
-def redact(text: str) -> str:
-    """``text`` with telephone numbers blanked out: they are never facts."""
-    return _PHONE.sub(_PHONE_MARK, text)
-
 
 def canonical_number(text: str) -> str:
     """The canonical 文号, or the stripped text when the parser does not know its shape."""

@@ -66,6 +66,8 @@ from urllib.request import pathname2url
 
 import pyoxigraph as ox
 
+from kg.privacy import redact
+
 from kg.errors import QueryError, StoreError
 
 SEARCH_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#search"
@@ -179,7 +181,6 @@ def docs_from_quads(quads: Iterable[ox.Quad], text: str = "") -> list[SearchDoc]
     documents are included under their cited titles.  Quads in the default graph
     are ignored.
     """
-    from kg.mapping import redact  # mapping imports much of kg; search stays light
 
     props: dict[tuple[str, str], dict[str, list[str]]] = {}
     for quad in quads:

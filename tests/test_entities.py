@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extraction.entities import extract_entities, redact
+from kg.extraction.entities import extract_entities
 from kg.ingest import ingest
 from kg.model import Document, Header
 from tests.factories import make_document
@@ -391,15 +391,3 @@ def test_no_phone_number_in_any_extracted_field(path: Path) -> None:
             assert phone not in text, (phone, text)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("联系电话：0730-8206079", "联系电话：[电话已删除]"),
-        ("手机 13971800781。", "手机 [电话已删除]。"),
-        ("邮政编码 437000", "[电话已删除]"),
-        ("签约常住居民374.31万余人，接诊21023人次", "签约常住居民374.31万余人，接诊21023人次"),
-    ],
-    ids=["landline", "mobile", "postcode", "statistics kept"],
-)
-def test_redact(text: str, expected: str) -> None:
-    assert redact(text) == expected

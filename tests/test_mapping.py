@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from kg._convert import to_rdflib_dataset, to_rdflib_graph
 from kg.config import Settings
 from kg.iri import document_iri, entity_iri, graph_iri, task_iri
-from kg.mapping import redact, to_quads
+from kg.mapping import to_quads
 from kg.model import (
     Answered,
     Citation,
@@ -583,19 +583,6 @@ def test_telephone_numbers_never_reach_a_literal(phone: str) -> None:
             assert digits[-7:] not in re.sub(r"\D", "", quad.object.value), quad
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("联系电话：0730-1234567", "联系电话：[电话]"),
-        ("手机 13900000000。", "手机 [电话]。"),
-        ("投入资金12000000元", "投入资金12000000元"),
-        ("第112184号提案", "第112184号提案"),
-        ("2023年6月29日", "2023年6月29日"),
-    ],
-    ids=["landline", "mobile", "amount", "proposal-number", "date"],
-)
-def test_redact(text: str, expected: str) -> None:
-    assert redact(text) == expected
 
 
 # --- round trip --------------------------------------------------------------

@@ -12,8 +12,8 @@ import re
 import unicodedata
 
 from kg import docno
-from kg.extraction.entities import redact
 from kg.extraction.header import document_type, is_agency_line
+from kg.privacy import redact
 from kg.model import Answered, Citation, Document, Header, Mention
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,200})》")

@@ -25,6 +25,7 @@ from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
 from kg.extraction.wordlists import word_list
+from kg.privacy import PHONE, redact
 from kg.model import Document, Entity, Header, Mention, Relation, Task
 
 PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
@@ -34,19 +35,6 @@ _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|\*\*)"
 )
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
-_PHONE = re.compile(
-    r"(?<![0-9])(?:\(?0\d{2,3}\)?\s*[-—–－]?\s*)?\d{7,8}(?![0-9])"
-    r"|(?<![0-9])1[3-9]\d{9}(?![0-9])"
-    r"|(?:邮政编码|邮编)\s*[:：]?\s*\d{6}"
-)
-REDACTED = "[电话已删除]"
-
-
-def redact(text: str) -> str:
-    """The text with every telephone number and postcode replaced by a marker."""
-    return _PHONE.sub(REDACTED, text)
-
-
 @dataclass(frozen=True)
 class Compact:
     """``document.clean`` without intra-sentence whitespace; ``idx[i]`` is the clean index."""
@@ -286,14 +274,14 @@ def _contacts(build: _Builder, roles: dict[str, str]) -> None:
         pieces = [(starts[n] + opener.end(), line[opener.end() :])]
         for k in range(n + 1, min(n + 4, len(lines))):
             follow = lines[k].strip()
-            if not follow or not _PHONE.search(follow) or re.search(role_re, follow):
+            if not follow or not PHONE.search(follow) or re.search(role_re, follow):
                 break
             if _CONTACT_LABELS.match(follow):
                 continue
             pieces.append((starts[k], lines[k]))
         for base, piece in pieces:
             masked = _CONTACT_LABELS.sub(lambda m: " " * len(m.group(0)), piece)
-            masked = _PHONE.sub(lambda m: "，" * len(m.group(0)), masked)
+            masked = PHONE.sub(lambda m: "，" * len(m.group(0)), masked)
             for segment in re.finditer(r"[^，,；;。（）()]+", masked):
                 for name, at in _segment_names(segment.group(0)):
                     start = compact_at.get(base + segment.start() + at)
