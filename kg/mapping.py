@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -27,8 +26,8 @@ from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
 from kg.iri import document_iri, entity_iri, evidence_iri, graph_iri, task_iri
-from kg.privacy import redact
 from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
+from kg.privacy import redact
 from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
 from kg.vocab import node as _n
 

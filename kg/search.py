@@ -66,9 +66,8 @@ from urllib.request import pathname2url
 
 import pyoxigraph as ox
 
-from kg.privacy import redact
-
 from kg.errors import QueryError, StoreError
+from kg.privacy import redact
 
 SEARCH_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#search"
 RANK_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#rank"

@@ -13,8 +13,8 @@ import unicodedata
 
 from kg import docno
 from kg.extraction.header import document_type, is_agency_line
-from kg.privacy import redact
 from kg.model import Answered, Citation, Document, Header, Mention
+from kg.privacy import redact
 
 _TITLE = re.compile(r"《(?P<title>[^《》]{2,200})》")
 # What may stand between a title and the bracketed number that belongs to it.

@@ -25,8 +25,8 @@ from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
 from kg.extraction.wordlists import word_list
-from kg.privacy import PHONE, redact
 from kg.model import Document, Entity, Header, Mention, Relation, Task
+from kg.privacy import PHONE, redact
 
 PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
 
