@@ -18,9 +18,19 @@ from fastapi.staticfiles import StaticFiles
 import kg
 from api import problems
 from api import sparql as sparql_helpers
-from api.routers import documents, health, queries, search, sparql
-from api.routers import explore, export
-from api.routers import entities
+from api.caching import CachingMiddleware
+from api.routers import (
+    documents,
+    entities,
+    explore,
+    export,
+    health,
+    ids,
+    ontology,
+    queries,
+    search,
+    sparql,
+)
 from kg.config import Settings
 from kg.store import Store
 
@@ -47,18 +57,22 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store = store
+    # Inside CORS, so a 304 carries the CORS headers too.
+    app.add_middleware(CachingMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
-        expose_headers=["X-KG-Truncated", "Link"],
+        expose_headers=["X-KG-Truncated", "Link", "ETag"],
     )
     problems.install(app)
     app.mount("/static", StaticFiles(directory=sparql_helpers.STATIC_DIR), name="static")
     for module in (sparql, documents, queries, search, health, entities):
         app.include_router(module.router)
     for module in (export, explore):
+        app.include_router(module.router)
+    for module in (ids, ontology):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

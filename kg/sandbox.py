@@ -148,10 +148,15 @@ def execute(
     """Evaluate ``job`` on ``store``, cap the answer and serialise it."""
     check_services(job.query, job.service_allowlist)
     kwargs: dict[str, Any] = {}
-    if job.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        if job.default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        if job.named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    except ValueError as exc:
+        raise QueryError(
+            f"default-graph-uri and named-graph-uri take absolute IRIs: {exc}"
+        ) from exc
     if custom_functions:
         kwargs["custom_functions"] = dict(custom_functions)
     # pyoxigraph evaluates lazily: errors surface while iterating, so the whole

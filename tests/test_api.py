@@ -184,12 +184,16 @@ def test_named_query_problems(
 
 
 OPERATION_IDS = [
+    "dereference_graph",
+    "dereference_id",
     "export_view",
     "export_view_post",
     "get_document",
     "get_edge_evidence",
     "get_entity",
+    "get_jsonld_context",
     "get_node_facts",
+    "get_ontology",
     "health",
     "list_agencies",
     "list_agency_task_load",

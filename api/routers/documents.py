@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from api import jsonld as ld
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from api.schemas import CitationList, Document, DocumentItem, DocumentList
 from kg import query as kq
+from kg.iri import document_iri
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -31,9 +33,10 @@ Number = Annotated[
     operation_id="list_documents",
     summary="List documents, optionally by issuer and year",
     response_model=DocumentList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
 def list_documents(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     issuer: Annotated[str | None, Query(examples=["岳阳市卫生健康委员会"])] = None,
@@ -43,7 +46,8 @@ def list_documents(
 ) -> DocumentList:
     rows = kq.run_query(store, "documents", {"issuer": issuer or "", "year": year or ""})
     limit = min(limit, settings.result_limit)
-    return DocumentList(items=rows[offset : offset + limit], total=len(rows))
+    page = DocumentList(items=rows[offset : offset + limit], total=len(rows))
+    return ld.respond(request, page, ld.DOCUMENT_ROWS)  # type: ignore[no-any-return]
 
 
 @router.get(
@@ -51,12 +55,17 @@ def list_documents(
     operation_id="list_document_cited_by",
     summary="Documents that cite this document",
     response_model=CitationList,
-    responses=problem_responses(400, 404, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
-def cited_by(number: Number, store: StoreDep) -> CitationList:
+def cited_by(
+    number: Number, request: Request, store: StoreDep, settings: SettingsDep
+) -> CitationList:
     canonical = kq.canonical_number(number)
     refs = kq.cited_by(store, canonical)
-    return CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+    body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+    return ld.respond(  # type: ignore[no-any-return]
+        request, body, ld.CITED_BY, node_id=document_iri(settings.iri_base, canonical)
+    )
 
 
 @router.get(
@@ -64,12 +73,15 @@ def cited_by(number: Number, store: StoreDep) -> CitationList:
     operation_id="list_document_cites",
     summary="Documents that this document cites",
     response_model=CitationList,
-    responses=problem_responses(400, 404, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
-def cites(number: Number, store: StoreDep) -> CitationList:
+def cites(number: Number, request: Request, store: StoreDep, settings: SettingsDep) -> CitationList:
     canonical = kq.canonical_number(number)
     refs = kq.cites(store, canonical)
-    return CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+    body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
+    return ld.respond(  # type: ignore[no-any-return]
+        request, body, ld.CITES, node_id=document_iri(settings.iri_base, canonical)
+    )
 
 
 # Declared last: ``{number:path}`` would otherwise swallow the /cited-by and /cites suffixes.
@@ -78,7 +90,7 @@ def cites(number: Number, store: StoreDep) -> CitationList:
     operation_id="get_document",
     summary="One document's facts",
     response_model=Document,
-    responses=problem_responses(400, 404, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
-def get_document(number: Number, store: StoreDep) -> Document:
-    return Document.of(kq.document(store, number))
+def get_document(number: Number, request: Request, store: StoreDep) -> Document:
+    return ld.respond(request, Document.of(kq.document(store, number)))  # type: ignore[no-any-return]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from api import jsonld as ld
 from api.deps import SettingsDep, StoreDep
 from api.problems import HttpProblem, problem_responses
 from api.schemas_entities import (
@@ -319,12 +320,13 @@ agencies = APIRouter(prefix="/agencies", tags=["agencies"], dependencies=_CACHED
     operation_id="list_agencies",
     summary="Agencies, by a substring of any name or alias",
     response_model=EntityList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
 def list_agencies(
-    store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
-    return _list(store, "agency", q, limit, offset)
+    page = _list(store, "agency", q, limit, offset)
+    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
 
 
 @agencies.get(
@@ -408,12 +410,13 @@ hospitals = APIRouter(prefix="/hospitals", tags=["hospitals"], dependencies=_CAC
     operation_id="list_hospitals",
     summary="Health institutions, by a substring of any name or alias",
     response_model=EntityList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
 def list_hospitals(
-    store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
-    return _list(store, "hospital", q, limit, offset)
+    page = _list(store, "hospital", q, limit, offset)
+    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
 
 
 @hospitals.get(
@@ -477,12 +480,13 @@ consortia = APIRouter(prefix="/consortia", tags=["consortia"], dependencies=_CAC
     operation_id="list_consortia",
     summary="Medical consortia (医联体, 医共体, 专科联盟 …), by a substring of any name",
     response_model=EntityList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
 def list_consortia(
-    store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
-    return _list(store, "consortium", q, limit, offset)
+    page = _list(store, "consortium", q, limit, offset)
+    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
 
 
 @consortia.get(
@@ -516,12 +520,13 @@ programmes = APIRouter(prefix="/programmes", tags=["programmes"], dependencies=_
     operation_id="list_programmes",
     summary="Programmes, projects, campaigns and platforms, by a substring of any name",
     response_model=EntityList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
 def list_programmes(
-    store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
-    return _list(store, "programme", q, limit, offset)
+    page = _list(store, "programme", q, limit, offset)
+    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
 
 
 @programmes.get(
@@ -550,10 +555,13 @@ people = APIRouter(prefix="/people", tags=["people"], dependencies=_CACHED)
     operation_id="list_people",
     summary="People named in documents, with their roles (never contact data)",
     response_model=EntityList,
-    responses=problem_responses(400, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 503)},
 )
-def list_people(store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0) -> EntityList:
-    return _list(store, "person", q, limit, offset)
+def list_people(
+    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+) -> EntityList:
+    page = _list(store, "person", q, limit, offset)
+    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
 
 
 # --- /tasks ----------------------------------------------------------------------------
@@ -672,9 +680,10 @@ entities = APIRouter(tags=["entities"], dependencies=_CACHED)
     operation_id="get_entity",
     summary="One entity: names, types, attributes, relations and the text evidence for them",
     response_model=Entity,
-    responses=problem_responses(400, 404, 409, 503),
+    responses={**ld.ld_responses(), **problem_responses(400, 404, 409, 503)},
 )
 def get_entity(
+    request: Request,
     id: Annotated[str, _id("湖北省人民医院")],
     store: StoreDep,
     settings: SettingsDep,
@@ -716,7 +725,7 @@ def get_entity(
         for key in ("subject", "object")
         for row in kq.run_query(store, "evidence_for_edge", {key: iri})
     }
-    return Entity(
+    entity = Entity(
         iri=iri,
         id=local_name(iri),
         name=name,
@@ -727,6 +736,7 @@ def get_entity(
         evidence=[_evidence(r) for r in list(evidence.values())[:evidence_limit]],
         evidence_total=len(evidence),
     )
+    return ld.respond(request, entity, ld.ENTITY)  # type: ignore[no-any-return]
 
 
 @entities.get(
