@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import StoreError
-from kg.search import SearchIndex, index_path
-from kg.store import Store
+from kg.search import SearchIndex
+from kg.store import Store, open_store
 
 _open_lock = threading.Lock()
 
@@ -29,20 +29,22 @@ def get_store(request: Request) -> Store:
     before serving, so nothing else writes it meanwhile.
     Opening lazily keeps ``create_app`` cheap and lets the app start (and answer
     /docs) before a store exists.
+    With ``remote_endpoint`` set, the store is that SPARQL server, reached over HTTP
+    with the query time limit; nothing on disk is opened.
     """
     state = request.app.state
     if state.store is None:
         with _open_lock:
             if state.store is None:
-                path = state.settings.store_path
-                if not path.exists():
+                settings = state.settings
+                if not settings.remote_endpoint and not settings.store_path.exists():
                     raise StoreError(
-                        f"no store at {path}: build one first with `kg build`, "
+                        f"no store at {settings.store_path}: build one first with `kg build`, "
                         "or point KG_STORE_PATH at an existing store"
                     )
                 # Read-only unless updates are allowed: the SPARQL workers open the
                 # store read-only too, and RocksDB forbids a writer beside readers.
-                state.store = Store(path, read_only=not state.settings.allow_updates)
+                state.store = open_store(settings, read_only=not settings.allow_updates)
     store: Store = state.store
     return store
 
@@ -52,12 +54,12 @@ StoreDep = Annotated[Store, Depends(get_store)]
 
 
 def get_search(request: Request) -> SearchIndex:
-    """The full-text index beside the store, opened on first use and shared."""
+    """The full-text index (``search_index_path``, else beside the store), opened once."""
     state = request.app.state
     if getattr(state, "search", None) is None:
         with _open_lock:
             if getattr(state, "search", None) is None:
-                path = index_path(state.settings.store_path)
+                path = state.settings.search_index_file()
                 if not path.exists():
                     raise StoreError(
                         f"no search index at {path}: it is written by `kg build`; run it first"

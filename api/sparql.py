@@ -26,6 +26,7 @@ from api.problems import HttpProblem
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
 from kg.query import NamedQuery, Param, bind_params, check_query, is_update, list_queries
+from kg.remote import RemoteStore
 from kg.sandbox import (
     GRAPH,
     TIMEOUT_SETTING,
@@ -244,7 +245,8 @@ async def answer_query(
     op: Operation,
     accept: str | None,
 ) -> QueryAnswer:
-    """Run a query in the sandbox (or, for an in-memory store, a thread); 406 if unservable."""
+    """Run a query in the sandbox (or, for an in-memory or remote store, a thread); 406 if
+    unservable.  A remote store's server runs the query; the thread answers at the limit."""
     check_query(op.query or "", service_allowlist=settings.service_allowlist)
     job = query_job(settings, op, accept)
     timeout = settings.query_timeout_s
@@ -259,7 +261,11 @@ async def answer_query(
     return answer
 
 
-def _run_in_process(store: Store, job: QueryJob) -> QueryAnswer:
+def _run_in_process(store: Store | RemoteStore, job: QueryJob) -> QueryAnswer:
+    if isinstance(store, RemoteStore):
+        # Forwarded to the remote server, its answer cut at the same limits; the
+        # server evaluates it, so fn:search and fn:rank are not available there.
+        return store.execute(job)
     return execute(store.raw, job, search_functions(_search_index(store.path)))
 
 

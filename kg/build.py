@@ -27,6 +27,7 @@ from kg.ingest import ingest, iter_corpus
 from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, graph_iri
 from kg.mapping import to_quads
 from kg.model import Document, Extraction
+from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads, index_path
 from kg.store import Store
@@ -37,6 +38,10 @@ BUNDLED_CATALOGUE = (
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
 BATCH_SIZE = 200
+# Each document graph names its own source file and content hash.
+_MANIFEST = f"""SELECT ?g ?source ?hash WHERE {{
+  GRAPH ?g {{ ?g {_SOURCE_FILE} ?source OPTIONAL {{ ?g {_CONTENT_HASH} ?hash }} }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -70,21 +75,35 @@ def process(document: Document) -> Extraction:
     return extraction
 
 
+def search_index_file(store: Store, settings: Settings) -> Path | None:
+    """The search index the build keeps in step with ``store``; None keeps it in memory.
+
+    ``settings.search_index_path`` when set; else beside an on-disk store; for a remote
+    store (no files of its own) beside ``settings.store_path``; an in-memory store
+    gets an in-memory index.
+    """
+    if settings.search_index_path is not None:
+        return settings.search_index_path
+    if store.path is not None:
+        return index_path(store.path)
+    if isinstance(store, RemoteStore):
+        return settings.search_index_file()
+    return None
+
+
 def indexed_sources(store: Store) -> dict[str, tuple[str, str]]:
     """Source path → (graph IRI, content hash) of every document in the store."""
     return {row["source"]: (row["g"], row["hash"]) for row in _manifest_rows(store)}
 
 
 def _manifest_rows(store: Store) -> list[dict[str, str]]:
-    rows = []
-    for quad in store.raw.quads_for_pattern(None, _SOURCE_FILE, None, None):
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode) or quad.subject != graph:
-            continue
-        hashes = list(store.raw.quads_for_pattern(graph, _CONTENT_HASH, None, graph))
-        content_hash = hashes[0].object.value if hashes else ""
-        rows.append({"g": graph.value, "source": quad.object.value, "hash": content_hash})
-    return rows
+    # A query, not the store's quad index, so that a remote store answers it too.
+    rows = store.select(_MANIFEST)
+    return [
+        {"g": row["g"], "source": row["source"], "hash": row["hash"] or ""}
+        for row in rows
+        if row["g"] is not None and row["source"] is not None
+    ]
 
 
 def _manifest_quads(graph: str, source: str, content_hash: str) -> list[ox.Quad]:
@@ -173,7 +192,7 @@ def build(
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of .txt/.md files")
     report = BuildReport()
     if search is None:
-        search = SearchIndex(index_path(store.path) if store.path else None)
+        search = SearchIndex(search_index_file(store, settings))
     paths = iter_corpus(corpus)
     known = indexed_sources(store)
     jobs = []
@@ -249,7 +268,7 @@ def load_catalogue(
         return 0
     quads, _skipped = catalogue_quads(csv_path, settings, graph)
     if search is None:
-        search = SearchIndex(index_path(store.path) if store.path else None)
+        search = SearchIndex(search_index_file(store, settings))
     search.replace_graphs([graph], docs_from_quads(quads))
     store.replace_graphs([graph], {graph: quads})
     return len(quads)

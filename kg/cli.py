@@ -60,6 +60,11 @@ def _settings(store: Path | None) -> Settings:
     return get_settings(store_path=store)
 
 
+def _where(settings: Settings) -> str:
+    """The store the settings name, as a person reads it."""
+    return settings.remote_endpoint or str(settings.store_path)
+
+
 @app.command()
 @_reports_errors
 def build(
@@ -73,10 +78,10 @@ def build(
 ) -> None:
     """Build or update the graph from CORPUS into the on-disk store."""
     from kg.build import build as run_build
-    from kg.store import Store
+    from kg.store import open_store
 
     settings = _settings(store)
-    graph_store = Store(settings.store_path)
+    graph_store = open_store(settings)
     with Progress(
         TextColumn("[bold]building[/]"),
         BarColumn(),
@@ -94,7 +99,7 @@ def build(
 
         report = run_build(corpus, graph_store, settings, progress=progress, workers=workers)
     err.print(
-        f"store {settings.store_path}: {len(report.added)} added, {len(report.replaced)} replaced, "
+        f"store {_where(settings)}: {len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
         f"{report.quads_written} quads written, {len(graph_store)} quads in store"
     )
@@ -207,10 +212,10 @@ def query(
 ) -> None:
     """Run a SPARQL query (or a named one) against the store."""
     from kg.query import list_queries, run_query
-    from kg.store import Store
+    from kg.store import open_store
 
     settings = _settings(store)
-    graph_store = Store(settings.store_path, read_only=True)
+    graph_store = open_store(settings, read_only=True)
     if name:
         params = dict(_split_param(p) for p in param or [])
         rows = run_query(graph_store, name, params)
@@ -274,11 +279,12 @@ def _print_rows(rows: list[dict[str, Any]], format: str) -> None:
 @_reports_errors
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if anything violates them."""
-    from kg.store import Store
+    from kg.store import open_store
     from kg.validate import validate as run_validate
 
     settings = _settings(store)
-    report = run_validate(Store(settings.store_path, read_only=True))
+    # The quads, not the store: a remote store has no local pyoxigraph store to read.
+    report = run_validate(open_store(settings, read_only=True).quads())
     for violation in report.violations:
         out.print(f"[red]✗[/] {violation}")
     if report.conforms:
@@ -298,11 +304,11 @@ def catalogue_add(
     """Add another policy catalogue to the store, in a named graph of its own."""
     from kg.build import load_catalogue
     from kg.iri import catalogue_graph_iri
-    from kg.store import Store
+    from kg.store import open_store
 
     settings = _settings(store)
     graph = f"{catalogue_graph_iri(settings.iri_base)}/{name}"
-    written = load_catalogue(Store(settings.store_path), settings, csv_file, graph=graph)
+    written = load_catalogue(open_store(settings), settings, csv_file, graph=graph)
     err.print(f"catalogue {csv_file} → graph <{graph}>: {written} quads")
 
 
@@ -317,11 +323,18 @@ def serve(
     import uvicorn
 
     settings = get_settings(store_path=store, host=host, port=port)
-    if not Path(settings.store_path).exists():
+    if settings.remote_endpoint:
+        from kg.store import open_store
+
+        remote = open_store(settings, read_only=True)
+        remote.query("ASK { }")  # a server that is down is reported now, not per request
+        remote.close()
+        os.environ["KG_REMOTE_ENDPOINT"] = settings.remote_endpoint
+    elif not Path(settings.store_path).exists():
         raise KgError(f"no store at {settings.store_path}: run `kg build` first")
     # The service reads its settings from the environment, like any deployment.
     os.environ["KG_STORE_PATH"] = str(settings.store_path)
-    err.print(f"serving {settings.store_path} on http://{settings.host}:{settings.port} (docs at /docs)")
+    err.print(f"serving {_where(settings)} on http://{settings.host}:{settings.port} (docs at /docs)")
     # By import string: the library never imports the api package itself.
     uvicorn.run("api.main:create_app", factory=True, host=settings.host, port=settings.port)
 
@@ -353,7 +366,7 @@ def export_command(
 ) -> None:
     """Export a view of the graph as a file for Gephi, Cytoscape, Graphviz or a picture."""
     from kg.export import export
-    from kg.store import Store
+    from kg.store import open_store
 
     settings = _settings(store)
     text = query_text
@@ -363,7 +376,7 @@ def export_command(
         except OSError as exc:
             raise KgError(f"cannot read the query file {text[1:]}: {exc}") from exc
     content, _media_type, filename = export(
-        Store(settings.store_path, read_only=True),
+        open_store(settings, read_only=True),
         view,
         format,
         root=root,

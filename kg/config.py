@@ -29,7 +29,20 @@ class Settings(BaseSettings):
 
     store_path: Path = Field(Path("var/store"), description="On-disk pyoxigraph store")
     remote_endpoint: str | None = Field(
-        None, description="SPARQL endpoint URL of a remote store, instead of store_path"
+        None,
+        description="SPARQL endpoint of a remote store, instead of store_path: the base URL "
+        "of `oxigraph serve` (http://127.0.0.1:7878, whose /query and /update are used) or "
+        "any SPARQL 1.1 endpoint URL",
+    )
+    remote_update_endpoint: str | None = Field(
+        None,
+        description="SPARQL Update URL of the remote store, when it is not derived from "
+        "remote_endpoint (…/query → …/update; any other URL takes updates itself)",
+    )
+    search_index_path: Path | None = Field(
+        None,
+        description="Full-text search index (SQLite); default: beside store_path "
+        "(var/store.search.sqlite), which is also where it goes with a remote store",
     )
     iri_base: str = Field(DEFAULT_IRI_BASE, description="Base of every data IRI; ends in /")
     host: str = Field("127.0.0.1", description="Bind address of `kg serve`")
@@ -51,6 +64,14 @@ class Settings(BaseSettings):
         default_factory=list, description="Endpoints SERVICE clauses may call; empty = none"
     )
     allow_updates: bool = Field(False, description="Accept SPARQL Update on /sparql")
+
+    def search_index_file(self) -> Path:
+        """Where the full-text index lives: ``search_index_path``, else beside the store."""
+        if self.search_index_path is not None:
+            return self.search_index_path
+        from kg.search import index_path  # the naming rule lives with the index
+
+        return index_path(self.store_path)
 
     @field_validator("iri_base")
     @classmethod
