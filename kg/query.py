@@ -17,6 +17,7 @@ required pattern or a ``BIND`` (a bound ``OPTIONAL`` variable would not filter).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -129,11 +130,21 @@ def _parse_param(spec: str, path: Path) -> Param:
 
 
 def list_queries(queries_dir: Path | None = None) -> list[NamedQuery]:
-    """Every named query, sorted by name (files are re-read, so edits show at once)."""
+    """Every named query, sorted by name.
+
+    Parsed once per set of files: the cache key holds each file's modification time,
+    so an edited .rq file shows at once without re-parsing on every request.
+    """
     directory = queries_dir or QUERIES_DIR
     if not directory.is_dir():
         raise QueryError(f"no query directory at {directory}")
-    return sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)
+    files = tuple(sorted((p, p.stat().st_mtime_ns) for p in directory.glob("*.rq")))
+    return list(_parsed(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(files: tuple[tuple[Path, int], ...]) -> tuple[NamedQuery, ...]:
+    return tuple(sorted((parse_query_file(p) for p, _mtime in files), key=lambda q: q.name))
 
 
 def get_query(name: str, queries_dir: Path | None = None) -> NamedQuery:
@@ -223,21 +234,31 @@ def document(store: Store, number: str, *, queries_dir: Path | None = None) -> D
 
 
 def cited_by(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
-    """Documents that cite the document numbered ``number``."""
-    canonical = _known_number(store, number, queries_dir)
+    """Documents that cite the document numbered ``number``, by number then IRI."""
+    canonical = canonical_number(number)
     rows = run_query(store, "cited_by", {"number": canonical}, queries_dir=queries_dir)
-    return [DocRef(r["citing"] or "", r.get("citingNumber"), r.get("citingTitle")) for r in rows]
+    if not rows:
+        _known_number(store, canonical)  # nothing cites it: does it exist at all?
+    refs = [DocRef(r["citing"] or "", r.get("citingNumber"), r.get("citingTitle")) for r in rows]
+    return sorted(refs, key=lambda ref: (ref.number is None, ref.number or "", ref.iri))
 
 
 def cites(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
     """Documents that the document numbered ``number`` cites, by number or by title."""
-    canonical = _known_number(store, number, queries_dir)
+    canonical = canonical_number(number)
     rows = run_query(store, "cites", {"number": canonical}, queries_dir=queries_dir)
+    if not rows:
+        _known_number(store, canonical)
     return [DocRef(r["cited"] or "", r.get("citedNumber"), r.get("citedTitle")) for r in rows]
 
 
-def _known_number(store: Store, number: str, queries_dir: Path | None) -> str:
-    return document(store, number, queries_dir=queries_dir).number
+_EXISTS = "SELECT ?number WHERE { ?doc <http://data.europa.eu/eli/ontology#id_local> ?number } LIMIT 1"
+
+
+def _known_number(store: Store, canonical: str) -> None:
+    """NotFound unless some document in the graph has this canonical number."""
+    if not store.select(_EXISTS, substitutions={"number": ox.Literal(canonical)}):
+        raise NotFound(f"no document numbered {canonical} in the graph")
 
 
 # --- telling queries from updates ---------------------------------------------------

@@ -513,6 +513,9 @@ class SearchIndex:
         phrases = parse_query(query)
         type_list = self._check_page(types, limit, offset)
         sql, params = self._matching_sql(phrases, type_list)
+        # Rank on ids and scores only; bodies are read for the page alone (a common
+        # word matches thousands of documents, and carrying their texts through the
+        # window functions cost a hundred milliseconds).
         page_sql = f"""
             WITH hits AS ({sql}),
             best AS (
@@ -520,19 +523,29 @@ class SearchIndex:
                     PARTITION BY key ORDER BY in_title DESC, score DESC, id
                 ) AS nth FROM hits
             )
-            SELECT id, key, type, title, text, extra, score, count(*) OVER () AS total
+            SELECT id, score, count(*) OVER () AS total
             FROM best WHERE nth = 1
             ORDER BY in_title DESC, score DESC, key
             LIMIT ? OFFSET ?
         """
         with self._lock:
-            rows = self._query(page_sql, [*params, limit, offset])
-            if rows:
-                total = rows[0][7]
+            ranked = self._query(page_sql, [*params, limit, offset])
+            if ranked:
+                total = ranked[0][2]
             else:
                 total = self._query(f"SELECT count(DISTINCT key) FROM ({sql})", params)[0][0]
+            ids = [row[0] for row in ranked]
+            bodies = {
+                row[0]: row[1:]
+                for row in self._query(
+                    f"SELECT id, key, type, title, text, extra FROM entries"
+                    f" WHERE id IN ({', '.join('?' * len(ids))})",
+                    ids,
+                )
+            } if ids else {}
         items = []
-        for _id, key, type_, title, text, extra, score, _total in rows:
+        for id_, score, _total in ranked:
+            key, type_, title, text, extra = bodies[id_]
             source = text if _hit_spans(text, phrases) or not title else title
             snippet = make_snippet(source, phrases, mark=mark, context=context, escape=escape)
             items.append(SearchHit(key, type_, title, snippet, float(score), json.loads(extra)))
@@ -565,7 +578,7 @@ class SearchIndex:
 
     @staticmethod
     def _matching_sql(phrases: Sequence[str], types: Sequence[str]) -> tuple[str, list[Any]]:
-        """A SELECT of (id, key, type, title, text, extra, in_title, score) per match."""
+        """A SELECT of (id, key, in_title, score) per match."""
         long_ = [p for p in phrases if len(p) >= MIN_TRIGRAM]
         short = [p for p in phrases if len(p) < MIN_TRIGRAM]
         params: list[Any] = []
@@ -595,8 +608,7 @@ class SearchIndex:
             where.append(f"e.type IN ({', '.join('?' * len(types))})")
             where_params += list(types)
         sql = (
-            f"SELECT e.id AS id, e.key AS key, e.type AS type, e.title AS title,"
-            f" e.text AS text, e.extra AS extra, ({in_title}) AS in_title,"
+            f"SELECT e.id AS id, e.key AS key, ({in_title}) AS in_title,"
             f" ({score}) AS score FROM {source} WHERE {' AND '.join(where) or '1'}"
         )
         return sql, params + where_params

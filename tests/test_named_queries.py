@@ -379,6 +379,17 @@ CASES = [
         [{"docTitle": XIANNING_TITLE}],
         mode="exact",
     ),
+    Case(
+        "evidence-count-hubei-chibi",
+        "evidence_count",
+        {
+            "subject": hospital("湖北省人民医院"),
+            "predicate": HPNS + "collaboratesWith",
+            "object": hospital("赤壁市人民医院"),
+        },
+        [{"count": "1"}],
+        mode="exact",
+    ),
 ]
 
 

@@ -720,11 +720,12 @@ def get_entity(
                     other=EntityRef(iri=other, name=r.get("otherLabel")),
                 )
             )
-    evidence = {
-        row["evidence"]: row
+    evidence = _evidence_rows(store, {"subject": iri}) + _evidence_rows(store, {"object": iri})
+    total = sum(
+        int(row["count"] or 0)
         for key in ("subject", "object")
-        for row in kq.run_query(store, "evidence_for_edge", {key: iri})
-    }
+        for row in kq.run_query(store, "evidence_count", {key: iri})
+    )
     entity = Entity(
         iri=iri,
         id=local_name(iri),
@@ -733,8 +734,8 @@ def get_entity(
         types=sorted(types),
         attributes=attributes,
         relations=relations,
-        evidence=[_evidence(r) for r in list(evidence.values())[:evidence_limit]],
-        evidence_total=len(evidence),
+        evidence=[_evidence(r) for r in evidence[:evidence_limit]],
+        evidence_total=total,
     )
     return ld.respond(request, entity, ld.ENTITY)  # type: ignore[no-any-return]
 
@@ -774,11 +775,20 @@ def edge_evidence(
         raise NotFound(
             f"the graph has no edge {ends[0].name or ends[0].iri} {_compact(p)} {ends[1].name or ends[1].iri}"
         )
-    rows = kq.run_query(
-        store, "evidence_for_edge", {"subject": ends[0].iri, "predicate": p, "object": ends[1].iri}
-    )
+    rows = _evidence_rows(store, {"subject": ends[0].iri, "predicate": p, "object": ends[1].iri})
     items = [_evidence(r) for r in rows]
     return EdgeEvidence(subject=ends[0], predicate=p, object=ends[1], items=items, total=len(items))
+
+
+def _evidence_rows(store: Store, ends: dict[str, str]) -> list[dict[str, Any]]:
+    """Evidence spans for the given triple ends, one row each, by document then offset."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in kq.run_query(store, "evidence_for_edge", ends):
+        rows.setdefault(row["evidence"], row)  # a document stated with two titles: keep one
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.get("docNumber") or "", r.get("doc") or "", int(r["start"]), r["evidence"]),
+    )
 
 
 def _node(store: Store, term: str, base: str) -> EntityRef:
