@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, RDF
+from rdflib import RDF, Graph
 
 from kg.build import process
 from kg.config import Settings
@@ -67,9 +67,7 @@ def test_every_ontology_term_the_graph_uses_is_declared(seed: Store) -> None:
     used = set()
     for quad in seed.quads():
         used.add(quad.predicate.value)
-        if quad.predicate.value == str(RDF.type) and isinstance(quad.object, ox.NamedNode):
-            used.add(quad.object.value)
-        elif isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(HP):
+        if quad.predicate.value == str(RDF.type) and isinstance(quad.object, ox.NamedNode) or isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(HP):
             used.add(quad.object.value)
     ours = {term for term in used if term.startswith((HP, ELI))}
     assert len(ours) > 20
