@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from api.problems import HttpProblem
+from kg.binding import with_values
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
 from kg.query import NamedQuery, Param, bind_params, check_query, is_update, list_queries
@@ -498,36 +499,35 @@ def example_values(query: NamedQuery) -> dict[str, str]:
 
 
 def example(query: NamedQuery) -> Example:
-    """The query with its parameters bound by a trailing VALUES row where values are known.
+    """The query with its parameters bound where example values are known.
 
-    A VALUES clause at the end of a query joins with its results (SPARQL 1.1 §10.2.2),
-    which is how a parameter bound by ``substitutions=`` behaves too.  A term is
-    written in its own N-Triples form, never by pasting text into the query.
+    Bound as the named-query library binds them (kg.binding): a VALUES row at the
+    head of the WHERE group for a variable the query reads, a trailing one for a
+    variable it assigns, each term in its own N-Triples form.
     """
     values = example_values(query)
-    lines = [query.sparql.rstrip("\n"), ""]
-    filled: list[str] = []
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    placeholders: list[str] = []
     for param in query.params:
+        term = None
         if param.name in values:
             try:
-                term = str(bind_params_term(param, values[param.name]))
+                term = bind_params_term(param, values[param.name])
             except KgError:
                 term = None
-            if term is not None:
-                filled.append(f"VALUES ?{param.name} {{ {term} }}")
-                continue
-        if param.required:
-            lines.append(
+        if term is not None:
+            bound[param.name] = term
+        elif param.required:
+            placeholders.append(
                 f"# VALUES ?{param.name} {{ ${param.name} }}  # set {param.name}: {param.description}"
             )
-    ends_with_values = re.search(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", query.sparql, re.IGNORECASE)
-    if filled and not ends_with_values:
-        if len(filled) > 1:  # one trailing VALUES block, several variables
-            names = " ".join(f.split()[1] for f in filled)
-            row = " ".join(f[f.index("{") + 1 : f.rindex("}")].strip() for f in filled)
-            filled = [f"VALUES ({names}) {{ ({row}) }}"]
-        lines.append("# example values; edit them to ask about another document")
-        lines.extend(filled)
+    text = query.sparql
+    if bound:
+        try:
+            text = with_values(query.sparql, bound)
+        except KgError:
+            text = query.sparql  # a query that already ends in VALUES: shown unbound
+    lines = [text.rstrip("\n"), *placeholders]
     return Example(name=query.name, summary=query.summary, sparql="\n".join(lines).rstrip() + "\n")
 
 

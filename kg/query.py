@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 import kg
+from kg.binding import leading_values
 from kg.errors import NotFound, QueryError, QueryRefused
 from kg.store import UPDATE_KEYWORDS, Store
 
@@ -199,8 +200,10 @@ def run_query(
 ) -> list[dict[str, str | None]]:
     """Run a named query with its parameters bound; rows of plain values."""
     query = get_query(name, queries_dir)
-    substitutions = bind_params(query, params or {})
-    return store.select(query.sparql, substitutions=substitutions)
+    # Variables the query reads are joined in by a leading VALUES row, which the
+    # planner uses (see kg.binding); only variables it assigns go as substitutions.
+    text, substitutions = leading_values(query.sparql, bind_params(query, params or {}))
+    return store.select(text, substitutions=substitutions)
 
 
 def canonical_number(text: str) -> str:

@@ -18,7 +18,6 @@ become ``kg.errors``.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
 from kg.store import QueryResult, resync_update, rows_of, union_update
 
@@ -41,17 +41,7 @@ ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9,
 UPDATE_TIMEOUT_S = 600.0  # a build batch of a few hundred documents is one request
 START_HINT = "oxigraph serve --location var/oxigraph --bind 127.0.0.1:7878"
 
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TRAILING_VALUES = re.compile(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", re.IGNORECASE)
-_OUTER_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-# Strings, IRIs and comments: blanked before looking for keywords and variables.
-_LEXEMES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
+
 
 
 def endpoints(endpoint: str, update_endpoint: str | None = None) -> tuple[str, str]:
@@ -295,60 +285,6 @@ class RemoteStore:
 
 
 # --- building requests -----------------------------------------------------------------
-
-
-def with_values(
-    sparql: str, substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]
-) -> str:
-    """``sparql`` with each variable bound to its term by a VALUES row.
-
-    pyoxigraph's ``substitutions=`` pre-binds a variable for the whole evaluation:
-    patterns, FILTERs and EXISTS see the value, and a BIND that assigns the variable
-    must agree with it.  A VALUES row at the head of the outermost WHERE group does
-    the same for a variable the query reads; SPARQL forbids it for a variable the
-    query assigns (``BIND(… AS ?v)``), which is joined by a trailing VALUES clause
-    instead (§18.2.4.3): rows that disagree are dropped, as with a substitution.
-    Each term is written in its own N-Triples form (``str(term)``), which is also its
-    SPARQL form, so no user text is formatted into the query.
-    """
-    masked = _mask(sparql)
-    outer = _OUTER_GROUP.search(masked)
-    leading: list[tuple[str, str]] = []
-    trailing: list[tuple[str, str]] = []
-    for name, term in substitutions.items():
-        if not _VARIABLE.fullmatch(name):
-            raise QueryError(f"{name!r} is not a SPARQL variable name; use letters, digits and _")
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(
-                f"?{name} is bound to a {type(term).__name__}; a remote query can bind only "
-                "IRIs and literals"
-            )
-        assigned = re.search(rf"(?i)\bAS\s*[?$]{name}(?![\w])", masked)
-        (trailing if assigned or outer is None else leading).append((name, str(term)))
-    text = sparql
-    if leading:
-        assert outer is not None
-        text = f"{text[: outer.end()]}\n  {_values_row(leading)}\n{text[outer.end() :]}"
-    if trailing:
-        if _TRAILING_VALUES.search(masked):
-            raise QueryError(
-                "this query already ends with a VALUES clause, so its parameters cannot be "
-                "bound on a remote store; bind them in that clause instead"
-            )
-        # A new line first: the query's last line may be a comment.
-        text = f"{text.rstrip()}\n{_values_row(trailing)}\n"
-    return text
-
-
-def _values_row(bindings: list[tuple[str, str]]) -> str:
-    names = " ".join(f"?{name}" for name, _ in bindings)
-    terms = " ".join(term for _, term in bindings)
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-def _mask(sparql: str) -> str:
-    """``sparql`` with strings, IRIs and comments blanked, offsets kept, to find syntax in."""
-    return _LEXEMES.sub(lambda m: " " * len(m.group(0)), sparql)
 
 
 def _form(
