@@ -66,6 +66,10 @@ class Jurisdiction:
             return province.name if province and province.name.endswith("市") else None
         if char in ("区", "县") and county is not None and county.name.endswith(char):
             return local_name(county)
+        # 州/盟/地区 stand for the prefecture of the chain (州卫生健康局 in a 黔南州 county).
+        wanted = {"州": "自治州", "盟": "盟", "地区": "地区"}.get(char)
+        if wanted and city is not None and city.name.endswith(wanted):
+            return city.name
         return None
 
     def locate(self, name: str, within: Place | None = None) -> Place | None:
@@ -115,7 +119,10 @@ def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | No
     if surface.startswith("自治区") and len(surface) > 3:
         named = where.for_level("自治区")
         return (named, surface[3:], True) if named else ("自治区", surface[3:], False)
-    if surface[:1] in "省市区县" and len(surface) > 1:
+    if surface.startswith("地区") and len(surface) > 2:
+        named = where.for_level("地区")
+        return (named, surface[2:], True) if named else ("地区", surface[2:], False)
+    if surface[:1] in "省市区县州盟" and len(surface) > 1:
         named = where.for_level(surface[0])
         if named is not None:
             # 市县综合医院医联体: a compound of levels names a scope, not a place.
@@ -218,6 +225,10 @@ class Resolver:
             # place inside the university's name is no prefix to resolve.
             return surface, True
         split = split_place(surface, self.where)
+        if split is None:
+            town = self._town_short(surface)
+            if town is not None:
+                return town, True
         if split is None or not split[2]:
             return surface, False
         prefix, rest, _ = split
@@ -227,9 +238,37 @@ class Resolver:
                 break
         return prefix + rest, True
 
+    def _town_short(self, surface: str) -> str | None:
+        """祝桥社区卫生服务中心 → 上海市浦东新区祝桥社区卫生服务中心.
+
+        A town written without 镇/街道/乡 is placed only when a town of that name lies
+        inside the document's own jurisdiction; the surface keeps its short form.
+        """
+        if self.place is None:
+            return None
+        for size in (2, 3, 4):
+            stem = surface[:size]
+            if surface[size:] != "社区卫生服务中心":
+                continue
+            for suffix in ("镇", "街道", "乡"):
+                towns = [
+                    p
+                    for p in gazetteer.places_named(stem + suffix)
+                    if p.level == "town" and p.within(self.place)
+                ]
+                if len(towns) == 1:
+                    town = towns[0]
+                    county = gazetteer.place(town.county)
+                    return (local_name(county) if county else "") + surface
+        return None
+
     def consortium(self, entity: Entity) -> tuple[str, bool]:
         lead = entity.attributes.get("lead")
-        if lead:
+        # A specialty alliance is named by its specialty (浦东新区糖尿病专科联盟, led by
+        # 周浦医院) and keeps that name; other consortia are named after their lead
+        # (我区医共体 led by 区人民医院 → 枣庄市市中区人民医院医共体).
+        own_name = entity.name.endswith("专科联盟") and not entity.name.startswith(lead or "")
+        if lead and not own_name:
             lead_name, placed = self.institution(lead)
             rest = entity.name[len(lead) :] if entity.name.startswith(lead) else ""
             if rest and rest != "县域医共体" and rest in self._scoped_types():

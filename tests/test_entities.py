@@ -158,6 +158,76 @@ ENTITY_CASES = [
         {"DRG/DIP支付方式改革"},
     ),
     ("clause verb stripped", "建设县域医共体一体化信息平台。", "programme", {"县域医共体一体化信息平台"}),
+    # Agencies: working bodies of a standing committee or CPPCC, relative 州 prefixes,
+    # a head shared by coordinated places, public centres with a free stem.
+    (
+        "committee working bodies",
+        "抄送：市人大常委会法工委，市政协提案委。",
+        "agency",
+        {"市人大常委会法工委", "市政协提案委"},
+    ),
+    ("unknown working body, no truncated parent", "抄送：县人大常委会城建工委。", "agency", {"县人大常委会城建工委"}),
+    ("prefecture relative prefix", "在州卫生健康局、州医疗保障局指导下开展评估。", "agency", {"州卫生健康局", "州医疗保障局"}),
+    (
+        "head shared by coordinated places",
+        "由雨花区、天心区人民政府负责组织实施。",
+        "agency",
+        {"雨花区人民政府", "天心区人民政府"},
+    ),
+    (
+        "fund centre and social affairs bureau",
+        "市医疗保障基金中心要会同县社会事业局做好结算。",
+        "agency",
+        {"市医疗保障基金中心", "县社会事业局"},
+    ),
+    ("a level of service is no body", "市级服务中心和乡镇政务服务中心负责受理。", "agency", set()),
+    # Hospitals: a proper stem after a place, owned and general hospitals, academies.
+    (
+        "place and proper stem",
+        "组织长沙市南雅医院、岳麓区望月湖医院专家下沉。",
+        "hospital",
+        {"长沙市南雅医院", "岳麓区望月湖医院"},
+    ),
+    (
+        "category stems are no names",
+        "鼓励长沙市二级医院、株洲市公立医院、湘潭市定点医院和南昌市两家医院参与。",
+        "hospital",
+        set(),
+    ),
+    (
+        "city-owned and medical university hospitals",
+        "南昌市立医院与江西医科大学附属第二医院共建学科。",
+        "hospital",
+        {"南昌市立医院", "江西医科大学附属第二医院"},
+    ),
+    (
+        "general hospital and academy hospital",
+        "支持宁德市总医院、中国医学科学院血液病医院开展协作。",
+        "hospital",
+        {"宁德市总医院", "中国医学科学院血液病医院"},
+    ),
+    ("town short name before a community centre", "与伍家岭社区卫生服务中心签约。", "hospital", {"伍家岭社区卫生服务中心"}),
+    ("scope words before a community centre", "推进城市社区卫生服务中心和基层社区卫生服务中心建设。", "hospital", set()),
+    # Consortia: a specialty stem before 专科联盟, never a scope word.
+    ("specialty stem", "由湘潭市中心医院牵头成立湘潭市慢阻肺专科联盟。", "consortium", {"湘潭市慢阻肺专科联盟"}),
+    ("scope is no specialty", "支持省级医院牵头组建跨区域专科联盟，发挥专科联盟作用。", "consortium", set()),
+    # Programmes: clinical centres, slogans, conjuncts, verbs and project heads.
+    ("clinical centres are no programmes", "重点建设胸痛中心、卒中中心和创伤中心。", "programme", set()),
+    ("quoted 以…为… slogans", "坚持“以患者为中心”，推动“以预防为主”。", "programme", set()),
+    ("two-word verb stripped", "统一建设区域全民健康信息平台。", "programme", {"区域全民健康信息平台"}),
+    (
+        "conjoined platforms",
+        "接入省全民健康信息平台和省医保信息平台。",
+        "programme",
+        {"省全民健康信息平台", "省医保信息平台"},
+    ),
+    ("centre construction project", "加快推进省级区域医疗中心建设项目。", "programme", {"省级区域医疗中心建设项目"}),
+    (
+        "enumerator and builder are no part of the name",
+        "三是依托市人民医院建设远程心电诊断平台。",
+        "programme",
+        {"远程心电诊断平台"},
+    ),
 ]
 
 
@@ -196,6 +266,69 @@ def test_lead_and_members_after_the_consortium_heading() -> None:
     assert ("溪口镇中心卫生院", "member_of", "龙游县人民医院医共体") in {
         (r.subject, r.predicate, r.object) for r in relations
     }
+
+
+CONSORTIUM_CASES = [
+    # (id, text, consortium, lead, members)
+    (
+        "H牵头成立C",
+        "由湘潭市中心医院牵头成立湘潭市慢阻肺专科联盟，覆盖全市基层医疗机构。",
+        "湘潭市慢阻肺专科联盟",
+        "湘潭市中心医院",
+        [],
+    ),
+    (
+        "H牵头组建了C",
+        "株洲市妇幼保健院牵头组建了株洲市新生儿专科联盟。",
+        "株洲市新生儿专科联盟",
+        "株洲市妇幼保健院",
+        [],
+    ),
+    (
+        "C由H牵头，成员单位包括 (the list ends at the next clause)",
+        (
+            "常德市第一人民医院城市医疗集团由常德市第一人民医院牵头，成员单位包括"
+            "武陵区丹阳街道社区卫生服务中心和鼎城区石门桥镇卫生院，由常德市第二人民医院提供支持；"
+        ),
+        "常德市第一人民医院城市医疗集团",
+        "常德市第一人民医院",
+        ["武陵区丹阳街道社区卫生服务中心", "鼎城区石门桥镇卫生院"],
+    ),
+    (
+        "吸纳…为成员单位",
+        (
+            "以株洲市中心医院为核心的株洲市中心医院医联体，已吸纳荷塘区月塘街道社区卫生服务中心、"
+            "芦淞区建设街道社区卫生服务中心为成员单位，与株洲市三三一医院开展协作。"
+        ),
+        "株洲市中心医院医联体",
+        "株洲市中心医院",
+        ["荷塘区月塘街道社区卫生服务中心", "芦淞区建设街道社区卫生服务中心"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "lead", "members"),
+    [c[1:] for c in CONSORTIUM_CASES],
+    ids=[c[0] for c in CONSORTIUM_CASES],
+)
+def test_consortium_leads_and_members_in_one_clause(
+    text: str, name: str, lead: str, members: list[str]
+) -> None:
+    entities, relations, _ = _extract(text)
+    (consortium,) = [e for e in entities if e.kind == "consortium"]
+    assert consortium.name == name
+    assert consortium.attributes["lead"] == lead
+    assert consortium.attributes["members"] == members
+    triples = {(r.subject, r.predicate, r.object) for r in relations}
+    assert {(m, "member_of", name) for m in members} <= triples
+
+
+def test_named_addressees_are_agencies() -> None:
+    text = "各市医疗保障局，横琴粤澳深度合作区社会事业局，省医疗保障事务中心：\n现将有关事项通知如下。"
+    header = Header(addressees=["各市医疗保障局", "横琴粤澳深度合作区社会事业局", "省医疗保障事务中心"])
+    entities, _, _ = extract_entities(make_document(text), header)
+    assert _names(entities, "agency") == {"横琴粤澳深度合作区社会事业局", "省医疗保障事务中心"}
 
 
 RELATION_CASES = [
@@ -311,6 +444,31 @@ def test_tasks_numbered_by_paragraph() -> None:
     assert by_number["一"].lead == ["省卫生健康委"]
     assert by_number["二"].responsible == ["省医保局", "省财政厅", "省卫生健康委"]
     assert by_number["三"].responsible == ["省卫生健康委", "省大数据中心"]
+
+
+DUTY_TEXT = """二、重点任务
+（一）做实家庭医生签约服务。扩大重点人群签约覆盖面。（市医保局、市卫生健康委按职责分工负责）
+（二）健全基层网底。推动村卫生室标准化建设。（市卫生健康委牵头，各乡〔镇〕人民政府、街道办事处、市财政局配合）
+（三）建设城市医疗集团。在开福区、芙蓉区网格化布局。（市卫生健康委牵头，开福区、芙蓉区人民政府按职责分工负责）
+（四）加强人才培养。鼓励基层医生进修。（县人社局牵头，各乡（镇）人民政府、街道办事处配合）
+（五）加强宣传引导。营造良好氛围。（各地负责）
+"""
+
+DUTY_CASES = [
+    # (number, responsible)
+    ("一", ["市医保局", "市卫生健康委"]),  # no 牵头: a bracket of bodies that 负责
+    ("二", ["市卫生健康委", "市财政局"]),  # 各 reaches 街道办事处, not 市财政局
+    ("三", ["市卫生健康委", "开福区人民政府", "芙蓉区人民政府"]),  # shared head
+    ("四", ["县人社局"]),  # a bracket inside the unit list
+]
+
+
+@pytest.mark.parametrize(("number", "responsible"), DUTY_CASES, ids=[c[0] for c in DUTY_CASES])
+def test_duty_clauses(number: str, responsible: list[str]) -> None:
+    _, _, tasks = _extract(DUTY_TEXT)
+    by_number = {t.number: t for t in tasks}
+    assert "五" not in by_number  # 各地 names no body
+    assert by_number[number].responsible == responsible
 
 
 FRAGMENTS = [

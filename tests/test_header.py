@@ -140,7 +140,72 @@ LETTERHEAD_THEN_TITLE = """
 您提出的关于提升村卫生室服务能力的建议收悉。现答复如下：
 """
 
+TITLE_WITH_INNER_文种_WORD = """
+
+湖南省卫生健康委员会文件
+
+湘卫医发〔2025〕7号
+
+**湖南省卫生健康委员会关于健全现代医院管理制度
+加快公立医院改革发展的通知**
+
+各市州卫生健康委：
+
+现将有关事项通知如下。
+"""
+
+TITLE_WITH_INNER_规划 = """
+江西省人民政府办公厅
+
+赣府厅发〔2025〕3号
+
+江西省人民政府办公厅关于落实区域卫生规划
+促进优质医疗资源均衡布局的意见
+
+各市、县（区）人民政府，省政府各部门：
+
+经省政府同意，提出如下意见。
+"""
+
+DEPUTY_REPLY_WITH_OCCASION = """
+株洲市卫生健康委员会
+
+株卫函〔2025〕31号
+
+**关于对市八届人大二次会议第0056号代表建议的答复**
+
+张卫东代表：
+
+您在市八届人大二次会议期间提出的关于加强基层中医药服务能力的建议收悉。现答复如下：
+"""
+
+PRIORITY_PROPOSAL_REPLY = """
+衡阳市医疗保障局
+
+关于市政协十三届四次会议第 118 号重点提案的答复
+
+农工党衡阳市委：
+
+你们在市政协十三届四次会议上提出的《关于完善门诊慢特病保障的提案》收悉，现答复如下：
+"""
+
 HEADER_CASES = [
+    pytest.param(
+        TITLE_WITH_INNER_文种_WORD,
+        {
+            "title": "湖南省卫生健康委员会关于健全现代医院管理制度加快公立医院改革发展的通知",
+            "type": "通知",
+        },
+        id="bold-title-line-ends-in-制度-mid-title",
+    ),
+    pytest.param(
+        TITLE_WITH_INNER_规划,
+        {
+            "title": "江西省人民政府办公厅关于落实区域卫生规划促进优质医疗资源均衡布局的意见",
+            "type": "意见",
+        },
+        id="plain-title-line-ends-in-规划-mid-title",
+    ),
     pytest.param(
         JOINT_NOTICE,
         {
@@ -226,6 +291,18 @@ def test_header_fields(text: str, expected: dict) -> None:
 
 
 ANSWER_CASES = [
+    pytest.param(
+        DEPUTY_REPLY_WITH_OCCASION,
+        {"body": "市人大", "session": "八届二次会议", "kind": "建议", "number": "0056",
+         "title": "关于加强基层中医药服务能力的建议", "proposer": "张卫东"},
+        id="代表建议-and-a-clause-before-提出的",
+    ),
+    pytest.param(
+        PRIORITY_PROPOSAL_REPLY,
+        {"body": "市政协", "session": "十三届四次会议", "kind": "提案", "number": "118",
+         "title": "关于完善门诊慢特病保障的提案", "proposer": "农工党衡阳市委"},
+        id="重点提案",
+    ),
     pytest.param(
         NPC_REPLY,
         {"body": "市人大", "session": "十六届一次会议", "kind": "建议", "number": "0123",

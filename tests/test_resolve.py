@@ -75,6 +75,26 @@ CANONICAL = [
     ("hospital", "四川大学华西医院", "四川省人民政府办公厅", "四川大学华西医院"),
     ("hospital", "浙江省中医院", "龙游县人民政府办公室", "浙江省中医院"),
     ("hospital", "中国疾控中心", "国家卫生健康委", "中国疾病预防控制中心"),
+    # 州/盟/地区 name the prefecture of the document's chain.
+    ("agency", "州医疗保障局", "凤凰县人民政府", "湘西土家族苗族自治州医疗保障局"),
+    ("agency", "盟卫生健康委", "阿拉善左旗人民政府", "阿拉善盟卫生健康委员会"),
+    ("agency", "地区卫生健康委", "库车市人民政府", "阿克苏地区卫生健康委员会"),
+    ("hospital", "州人民医院", "凤凰县人民政府", "湘西土家族苗族自治州人民医院"),
+    # Working bodies of a standing committee or CPPCC take their full names.
+    (
+        "agency",
+        "区人大常委会法工委",
+        "长沙市开福区人民政府",
+        "长沙市开福区人民代表大会常务委员会法制工作委员会",
+    ),
+    ("agency", "市政协社法委", "株洲市人民政府", "中国人民政治协商会议株洲市委员会社会和法制委员会"),
+    # A town's short name before a community centre, inside the document's own district.
+    (
+        "hospital",
+        "伍家岭社区卫生服务中心",
+        "长沙市开福区人民政府",
+        "长沙市开福区伍家岭社区卫生服务中心",
+    ),
 ]
 
 
@@ -93,6 +113,7 @@ UNSURE = [
     ("agency", "市卫健委", "湖南省卫生健康委员会"),  # which city?
     ("hospital", "开发区社区卫生服务中心", "曲靖市人民政府"),
     ("consortium", "中医联盟", "益阳市资阳区人民政府办公室"),
+    ("hospital", "伍家岭社区卫生服务中心", "株洲市人民政府"),  # no such town in 株洲
 ]
 
 
@@ -149,6 +170,14 @@ def test_same_canonical_name_merges_labels_and_mentions() -> None:
     (entity,) = resolve(extraction).entities
     assert entity.name == "岳阳市卫生健康委员会"
     assert set(entity.labels) == {"市卫健委", "我委", "岳阳市卫生健康委员会"}
+
+
+def test_a_specialty_alliance_keeps_its_own_name() -> None:
+    alliance = _resolve_one(
+        "consortium", "开福区慢阻肺专科联盟", "长沙市开福区人民政府", lead="开福区望月湖医院"
+    )
+    assert alliance.name == "长沙市开福区慢阻肺专科联盟"
+    assert alliance.attributes["lead"] == "长沙市开福区望月湖医院"
 
 
 def test_consortium_lead_members_relations_and_tasks_are_resolved() -> None:

@@ -12,6 +12,7 @@ decide the word boundaries; the lexicons live in kg/data/lexicons.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
 _QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划)")
+# “以治病为中心”, “以健康为中心”: a slogan of the form 以…为…, never a programme.
+_SLOGAN = re.compile(r"^以[\u4e00-\u9fff]{1,10}为[\u4e00-\u9fff]{1,10}$")
 _BOOK_TITLE = re.compile(r"《[^《》]{2,200}》")
 _DIGIT = re.compile(r"[0-9０-９]")
 # A number with a measure word (8个项目, 7大项目) counts things; it names nothing.
@@ -91,8 +94,10 @@ class _Sentence:
             if not m.text.startswith(deny)
         ]
         for i, match in enumerate(matches):
-            if match.places[0].level == "town" and not match.text.endswith(("镇", "乡", "街道")):
-                continue
+            if match.places[0].level == "town" and (
+                not match.text.endswith(("镇", "乡", "街道")) or len(match.text) < 3
+            ):
+                continue  # the gazetteer holds a few towns called just 街道
             start = match.start
             j = i
             while j > 0 and matches[j - 1].end == matches[j].start:
@@ -131,7 +136,17 @@ class _Sentence:
             and self.level_ok(pos - 3, "自")
         ):
             return pos - 3, "level"  # 自治区财政厅: the region's own body
+        if (
+            allow_level
+            and self.text[max(0, pos - 2) : pos] == "地区"
+            and self.level_ok(pos - 2, "地")
+        ):
+            return pos - 2, "level"  # 地区卫生健康委: the prefecture's own body
         return None
+
+    def chain_ending(self, pos: int) -> int | None:
+        """Start of the place chain that ends exactly at ``pos``, if one does."""
+        return self.chain_start.get(pos)
 
     def stem_start(self, pos: int, stops: set[str], max_len: int = 24) -> tuple[int, bool]:
         """Walk tokens left from ``pos`` to a stop word; (start, stopped on a generic word)."""
@@ -217,7 +232,12 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
         begin = s.prefix(start)
         if begin is None:
             continue
+        if _UNIT_AFTER_PARENT.match(text, end) and body.endswith(_COMMITTEE_PARENTS):
+            # 区人大常委会选联工委: the working body, not a truncated parent.
+            end = _UNIT_AFTER_PARENT.match(text, end).end()
         found.append(Candidate("agency", begin[0], end, text[begin[0] : end]))
+        found.extend(_coordinated(s, begin[0], text[start:end], "agency"))
+    found.extend(_open_agencies(s))
     # Democratic parties and the CPPCC written with the place inside (民进曲靖市委,
     # 政协岳阳市委员会).
     for short in [*lex.parties, "政协"]:
@@ -262,12 +282,80 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     return _keep_longest(found)
 
 
+_COMMITTEE_PARENTS = ("人大常委会", "人民代表大会常务委员会", "政协")
+# A working body written after its parent: 人代工委, 提案委员会; ends at a list or clause boundary.
+_UNIT_AFTER_PARENT = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:工委|委员会|委)(?=[、，,。；;：:和及与（(）)\s]|$)"
+)
+
+
+def _coordinated(s: _Sentence, begin: int, head: str, kind: str) -> list[Candidate]:
+    """兰山区、河东区人民政府: a head written once is shared by every place before it.
+
+    Walks left from the named place over 、/和/及/与 to places that stand alone (a
+    place chain between separators), and gives each the same head.
+    """
+    text = s.text
+    found: list[Candidate] = []
+    pos = begin
+    while pos > 0 and text[pos - 1] in "、和及与":
+        end = pos - 1
+        start = s.chain_ending(end)
+        if start is None or start >= end:
+            break
+        before = text[start - 1] if start > 0 else ""
+        if (
+            _CJK.match(before)
+            and start not in s.token_starts
+            and before not in s.words["function_chars"]
+        ):
+            break  # the place is the tail of a longer word
+        found.append(Candidate(kind, start, end, text[start:end] + head))
+        pos = start
+    return found
+
+
+@functools.cache
+def _suffix_automaton(words: tuple[str, ...]) -> Any:
+    return lx.automaton(dict.fromkeys(words))
+
+
+def _open_agencies(s: _Sentence) -> list[Candidate]:
+    """省医疗保障基金中心, X区社会事业局: a public body with a free stem after a place or level.
+
+    The stem runs left from the ending to a stop word and must open with a place chain
+    or a bare level character; a hospital type word (社区卫生服务中心) is never a body.
+    """
+    text, words = s.text, s.words
+    stops = set(words["stop_tokens"])
+    hospital_types = tuple(s.lex.hospital_types)
+    found: list[Candidate] = []
+    for start, end, _, _ in lx.longest_per_end(
+        lx.hits(_suffix_automaton(tuple(words["agency_open_suffixes"])), text)
+    ):
+        begin, generic = s.stem_start(start, stops, max_len=12)
+        if generic or begin >= start:
+            continue
+        name = text[begin:end]
+        if name.endswith(hospital_types) or _DIGIT.search(name):
+            continue
+        opens_with_place = any(b == begin for b in s.chain_start.values())
+        if not opens_with_place and not s.level_ok(begin):
+            continue
+        if not opens_with_place and (len(name) < 4 or name[1] == "级"):
+            continue  # 市级服务中心: a level of service, not a body
+        found.append(Candidate("agency", begin, end, name))
+    return found
+
+
 # The part of a university hospital's name between the university and its type word:
 # 四川大学|华西|医院, 浙江大学|医学院附属第一|医院, 河南科技大学|第一附属|医院.
 _AFFILIATION = re.compile(
     r"(?:大学|学院)(?:医学院|医学部|医学中心)?(?:附属)?(?:第[一二三四五六七八九十]{1,2})?(?:附属)?"
     r"[\u4e00-\u9fff]{0,4}$"
 )
+# A type word that carries the level of its owner: 安庆市立医院 is 安庆市 + 市立医院.
+_OWNED_TYPES = ("市立", "县立", "区立", "州立", "省立")
 
 
 def _university_start(s: _Sentence, pos: int) -> int | None:
@@ -278,12 +366,79 @@ def _university_start(s: _Sentence, pos: int) -> int | None:
     uni_end = pos - len(match.group(0)) + 2  # after 大学 / 学院
     # A university keeps its own name (四川大学, 陆军军医大学): walk back to a stop word.
     begin, generic = s.stem_start(uni_end, set(s.words["stop_tokens"]), max_len=12)
+    # A university's own name is at most three words (中国|科学技术|大学).
+    tokens = [t for t in s.doc if begin <= t.idx < uni_end]
+    if len(tokens) > 3:
+        begin = tokens[-3].idx
     if generic or uni_end - begin < 4 or _DIGIT.search(s.text[begin:uni_end]):
         return None
     inner = s.text[uni_end:pos]
-    if re.search(r"[、，和与及]", inner):
+    # A list (四川大学、重庆医科大学附属医院) is no one name; 和 inside 协和 is no list.
+    if re.search(r"[、，]", inner) or any(
+        t.text in ("和", "与", "及") and uni_end <= t.idx < pos for t in s.doc
+    ):
         return None
     return begin
+
+
+def _stem_deny() -> tuple[str, ...]:
+    return word_list("lexicons/hospital_stem_deny.txt")
+
+
+def _proper_stem_start(s: _Sentence, pos: int) -> int | None:
+    """Start of [place][1–4 character stem]医院 (上海市东方医院, 浦东新区周浦医院).
+
+    The stem sits between a place chain and the type word; a category word inside it
+    (二级, 公立, 定点: kg/data/lexicons/hospital_stem_deny.txt) makes it no name.
+    """
+    text = s.text
+    for k in range(1, 5):
+        place_end = pos - k
+        if place_end <= 0:
+            break
+        start = s.chain_ending(place_end)
+        if start is None:
+            continue
+        stem = text[place_end:pos]
+        if (
+            not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", stem)
+            or stem[0] in "省市区县州盟旗乡镇村"
+            or any(word in stem for word in _stem_deny())
+            or stem in s.words["stop_tokens"]
+        ):
+            return None
+        return start
+    return None
+
+
+def _town_stem_start(s: _Sentence, pos: int) -> int | None:
+    """祝桥社区卫生服务中心: a town written without 镇/街道/乡 before a community centre.
+
+    The stem must open at a word boundary and name a town once 镇, 街道 or 乡 is added;
+    the resolver then places it inside the document's own district (or leaves it
+    unresolved).
+    """
+    text = s.text
+    for k in (2, 3, 4):
+        begin = pos - k
+        if begin < 0:
+            break
+        stem = text[begin:pos]
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+            continue
+        # jieba glues a preposition to the town (与惠南): a function character before it
+        # is a boundary as good as a token start.
+        before = text[begin - 1] if begin > 0 else ""
+        if _CJK.match(before) and before not in s.words["function_chars"]:
+            continue
+        # Only whole category words count here: a town's name may hold 家 or 一 (伍家岭).
+        if stem in s.words["stop_tokens"] or any(w in stem for w in _stem_deny() if len(w) > 1):
+            continue
+        if any(
+            p.level == "town" for suffix in ("镇", "街道", "乡") for p in gazetteer.places_named(stem + suffix)
+        ):
+            return begin
+    return None
 
 
 def find_hospitals(s: _Sentence) -> list[Candidate]:
@@ -297,14 +452,24 @@ def find_hospitals(s: _Sentence) -> list[Candidate]:
         if ordinal:
             pos -= len(ordinal.group(0))
         begin = s.prefix(pos)
-        if begin is None and word == "医院":
-            university = _university_start(s, start)
-            if university is not None:
-                found.append(
-                    Candidate("hospital", university, end, text[university:end], {"kind": "医院"})
-                )
-            continue
+        owner = s.chain_start.get(pos + 1)
+        if (
+            begin is None
+            and word.startswith(_OWNED_TYPES)
+            and owner is not None
+            and text[owner : pos + 1].endswith(word[0])
+        ):
+            begin = (owner, "place")  # 安庆市 + 市立医院
         if begin is None:
+            # 福建医科大学附属协和医院, 中国医学科学院肿瘤医院: a university or academy
+            # names it; else [place][proper stem]医院; else a town's short name before a
+            # community centre.
+            university = _university_start(s, start)
+            proper = _proper_stem_start(s, start) if word == "医院" else None
+            town = _town_stem_start(s, start) if kind == "社区卫生服务中心" else None
+            first = university if university is not None else proper if proper is not None else town
+            if first is not None:
+                found.append(Candidate("hospital", first, end, text[first:end], {"kind": kind}))
             continue
         if begin[1] == "level" and (
             (word == "医院" and not ordinal)
@@ -349,12 +514,93 @@ def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
             stem = text[begin:start]
             if was_generic or len(stem) < 2 or _DIGIT.search(stem) or stem.startswith(generic):
                 continue
-            if not any(cue in stem for cue in words["consortium_cues"]):
+            if not any(cue in stem for cue in words["consortium_cues"]) and not (
+                kind == "专科联盟" and _specialty(s, begin, start)
+            ):
                 continue
             name = stem + word
         attrs["tight"] = "紧密型" in text[max(0, begin - 3) : end]
         found.append(Candidate("consortium", begin, end, name, attrs))
     return _keep_longest(found)
+
+
+def _specialty(s: _Sentence, begin: int, end: int) -> bool:
+    """Whether text[begin:end] is [place]? + a 2–6 character specialty (糖尿病, 儿科).
+
+    Scope and level words (跨区域, 省级: kg/data/lexicons/consortium_stem_deny.txt) name
+    no alliance.
+    """
+    chain_end = max((e for e, b in s.chain_start.items() if b == begin and e <= end), default=None)
+    if chain_end is None and s.level_ok(begin):
+        chain_end = begin + 1
+    stem = s.text[chain_end or begin : end]
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)) and not any(
+        word in stem for word in word_list("lexicons/consortium_stem_deny.txt")
+    )
+
+
+def find_leads(
+    s: _Sentence, hospitals: list[Candidate], consortia: list[Candidate]
+) -> list[RelationCandidate]:
+    """The lead and members of consortia named in this clause.
+
+    (由|以)?H(为牵头医院)?牵头(组建|成立)了?C and C由H牵头 give C's lead; 成员单位为/包括
+    A、B和C, or 吸纳A、B为成员单位, give the members of the consortium named before them
+    in the clause.  Only candidates of this sentence are bound, so a list never reaches
+    past 。 or ；.
+    """
+    text = s.text
+    relations: list[RelationCandidate] = []
+    ordered = sorted(hospitals, key=lambda h: h.start)
+    for cons in consortia:
+        lead = None
+        for h in ordered:
+            before = h.end <= cons.start and _LEADS_BEFORE.fullmatch(text, h.end, cons.start)
+            after = (
+                cons.end <= h.start
+                and _LEADS_AFTER_GAP.fullmatch(text, cons.end, h.start)
+                and _LEADS_AFTER.match(text, h.end)
+            )
+            if before or after:
+                lead = h
+        if lead is not None and not cons.attrs.get("lead"):
+            cons.attrs["lead"] = lead.name
+            relations.append(RelationCandidate(lead.name, "leads", cons.name, lead.start, cons.end))
+    for cue in _MEMBER_CUE.finditer(text):
+        before = [c for c in consortia if c.end <= cue.start()]
+        if not before:
+            continue
+        cons = before[-1]
+        span = cue.span("absorbed") if cue.group("absorb") else (cue.end(), len(text))
+        # The list is the run of institutions joined by 、/，/和/及 right after the cue.
+        members: list[str] = []
+        at = span[0]
+        for h in ordered:
+            if h.start < at or h.end > span[1]:
+                continue
+            if not _LIST_GAP.fullmatch(text, at, h.start):
+                break
+            if h.name != cons.attrs.get("lead"):
+                members.append(h.name)
+            at = h.end
+        merged = cons.attrs.setdefault("members", [])
+        for m in members:
+            if m not in merged:
+                merged.append(m)
+                relations.append(RelationCandidate(m, "member_of", cons.name, cue.start(), cue.end()))
+    return relations
+
+
+_LEADS_BEFORE = re.compile(
+    r"(?:为牵头(?:医院|单位)[，,]?|牵头[，,]?)(?:组建|成立|建立|组成|建设)了?(?:紧密型)?"
+)
+_LIST_GAP = re.compile(r"[、，,]?(?:以及|和|及|与)?")
+_LEADS_AFTER_GAP = re.compile(r"(?:是|则)?由")
+_LEADS_AFTER = re.compile(r"(?:为牵头(?:医院|单位)|作为牵头(?:医院|单位)|牵头)")
+_MEMBER_CUE = re.compile(
+    r"(?:成员(?:单位|医院|机构)?(?:包括|为|有|是)[：:]?"
+    r"|(?P<absorb>吸纳|纳入|吸收)(?P<absorbed>[^，。；;]{2,200}?)(?:为|作为)成员(?:单位|医院)?)"
+)
 
 
 def find_programmes(s: _Sentence) -> list[Candidate]:
@@ -378,7 +624,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
             or len(inner) > 20
         ):
             continue
-        if inner.endswith(tuple(words["quoted_deny_endings"])):
+        if inner.endswith(tuple(words["quoted_deny_endings"])) or _SLOGAN.match(inner):
             continue
         thing = next(
             (
@@ -424,10 +670,28 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         begin, was_generic = s.stem_start(start, stops)
         if re.match(r"[省市区县][0-9A-Za-z]", text[begin:start]):
             begin += 1
-        # 建设县域医共体一体化信息平台: the verb that opens a clause is not the name.
-        verb = next((v for v in words["programme_leading_verbs"] if text.startswith(v, begin)), "")
+        # 三是统一建设…: an enumerator that opens a clause is no part of the name.
+        enumerator = re.match(r"[一二三四五六七八九十]{1,2}是", text[begin:start])
+        if enumerator and start - begin - len(enumerator.group(0)) >= 3:
+            begin += len(enumerator.group(0))
+        # 统一建设县域医共体信息平台: the verb that opens a clause is not the name.
+        verb = next(
+            (
+                v
+                for v in sorted(words["programme_leading_verbs"], key=len, reverse=True)
+                if text.startswith(v, begin)
+            ),
+            "",
+        )
         if verb and start - begin - len(verb) >= 3:
             begin += len(verb)
+        # 市人民医院建设远程心电诊断平台: an institution that builds it is no part of the
+        # name; the name starts after the institution's verb.
+        for type_word in s.lex.hospital_types:
+            for v in words["programme_leading_verbs"]:
+                at = text.rfind(type_word + v, begin, start)
+                if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
+                    begin = at + len(type_word) + len(v)
         if word in words["title_document_suffixes"] and in_title(begin, end):
             continue  # …三年行动计划 in 《》 is the plan document itself
         if any(
@@ -441,8 +705,26 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
             continue
         if not any(cue in stem for cue in words["programme_stem_cues"]):
             continue
-        found.append(Candidate("programme", begin, end, name, {}))
+        found.extend(_split_conjuncts(begin, end, name, words))
+    heads = tuple(words["clinical_centre_heads"])
+    keep = tuple(words["clinical_centre_keep_heads"])
+    # 胸痛中心, 卒中中心: a clinical centre is an institution's unit, not a programme,
+    # unless the span goes on to name the project (…胸痛中心建设项目).
+    found = [c for c in found if not c.name.endswith(heads) or c.name.endswith(keep)]
     return _keep_longest(found)
+
+
+def _split_conjuncts(begin: int, end: int, name: str, words: dict[str, Any]) -> list[Candidate]:
+    """X信息平台和Y信息平台: two programmes when both conjuncts end in a programme head."""
+    suffixes = tuple(words["programme_suffixes"])
+    for match in re.finditer(r"[和及与]", name):
+        left, right = name[: match.start()], name[match.end() :]
+        if len(left) >= 4 and len(right) >= 4 and left.endswith(suffixes) and right.endswith(suffixes):
+            return [
+                Candidate("programme", begin, begin + len(left), left, {}),
+                Candidate("programme", begin + match.end(), end, right, {}),
+            ]
+    return [Candidate("programme", begin, end, name, {})]
 
 
 _LED_BY = re.compile(
@@ -560,6 +842,7 @@ class OrgRuler:
         hospitals = find_hospitals(sentence)
         consortia = find_consortia(sentence, hospitals)
         led, relations = find_links(sentence, hospitals)
+        relations.extend(find_leads(sentence, hospitals, consortia))
         cands = _candidates(doc)
         cands.extend(find_agencies(sentence))
         cands.extend(hospitals)

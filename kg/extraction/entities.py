@@ -21,6 +21,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from kg import gazetteer
 from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
@@ -177,6 +178,9 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
             )
     _relative_agencies(build, header)
     _issuer(build, header)
+    _addressees(build, header, lexicons)
+    _drop_inner_agencies(build)
+    _merge_verb_programmes(build, lexicons)
     _people(build, lexicons)
     _lead_and_members(build)
     _join_members(build)
@@ -210,6 +214,64 @@ def _issuer(build: _Builder, header: Header) -> None:
         build.entities[("agency", header.issuer)] = Entity(
             kind="agency", name=header.issuer, labels=[header.issuer], resolved=False
         )
+
+
+def _addressees(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:
+    """Addressees that are named bodies (平潭综合实验区社会事业局, 省医疗保障基金中心).
+
+    A quantified addressee (各设区市医疗保障局, 有关单位) is a class of bodies, never one.
+    """
+    deny = tuple(lexicons.words["addressee_deny_openers"])
+    suffixes = word_list("header/agency_suffixes.txt")
+    for item in header.addressees:
+        name = item.strip()
+        if (
+            name.startswith(deny)
+            or "各" in name
+            or not 3 <= len(name) <= 30
+            or re.search(r"[、，。：:；（）()《》\s\d]", name)
+            or not name.endswith(suffixes)
+        ):
+            continue
+        at = build.view.text.find(name)
+        if at >= 0:
+            build.add("agency", name, at, at + len(name))
+
+
+def _merge_verb_programmes(build: _Builder, lexicons: lx.Lexicons) -> None:
+    """推广家庭医生签约服务 and 家庭医生签约服务 are one programme: the verb goes.
+
+    A programme whose name is a leading verb plus another programme's name joins that
+    one (its mentions move over), so one sentence's clause verb never makes a second
+    programme.
+    """
+    verbs = tuple(lexicons.words["programme_leading_verbs"])
+    programmes = {name: e for (kind, name), e in build.entities.items() if kind == "programme"}
+    for name, entity in programmes.items():
+        for verb in verbs:
+            target = programmes.get(name.removeprefix(verb)) if name.startswith(verb) else None
+            if target is not None and target is not entity:
+                for mention in entity.mentions:
+                    if mention not in target.mentions:
+                        target.mentions.append(mention)
+                del build.entities[("programme", name)]
+                break
+
+
+def _drop_inner_agencies(build: _Builder) -> None:
+    """An agency seen only inside a longer agency's mention is a fragment of that name.
+
+    横琴粤澳深度合作区社会事业局 read from the addressees holds 区社会事业局, which the
+    sentence rules took for a district's body.
+    """
+    agencies = [e for e in build.entities.values() if e.kind == "agency"]
+    spans = [(m.start, m.end, e.name) for e in agencies for m in e.mentions]
+    for entity in agencies:
+        if entity.mentions and all(
+            any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b, _ in spans)
+            for m in entity.mentions
+        ):
+            del build.entities[("agency", entity.name)]
 
 
 _NAME = r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?=$|[^\u4e00-\u9fff·]|联系|电话|手机|职务|邮)"
@@ -392,8 +454,14 @@ _DUTY_BARE = re.compile(
 )
 _DUTY_OPEN = re.compile(r"[\[【（(]\s*(?:责任单位|牵头单位|负责单位|责任部门)\s*[：:]")
 _CLOSE = {"[": "]", "【": "】", "（": "）", "(": ")"}
+# （国家医保局、国家卫生健康委按职责分工负责）: a closing bracket of bodies with no 牵头.
+# A unit list may hold one level of brackets: 各乡（镇）人民政府.
+_UNITS = r"(?:[^（）()牵]|[（(][^（）()]{1,12}[）)])"
+_SHARED_DUTY = re.compile(
+    rf"[（(](?P<units>{_UNITS}{{2,80}}?)(?:按职责分工|分别)?负责[）)]\s*[。；;]?\s*(?=\n|$)"
+)
 _LEAD_CLAUSE = re.compile(
-    r"[（(](?P<lead>[^（）()]{2,60}?)牵头[，,、]?(?P<rest>[^（）()]*?)(?:按职责分工)?(?:负责|配合|参与)[）)]"
+    rf"[（(](?P<lead>{_UNITS}{{2,60}}?)牵头[，,、]?(?P<rest>{_UNITS}*?)(?:按职责分工)?(?:负责|配合|参与)[）)]"
 )
 
 
@@ -415,21 +483,83 @@ def _bracketed(text: str, start: int) -> tuple[str, int]:
     return text[start + 1 :], len(text)
 
 
-def split_units(listing: str) -> list[str]:
-    """Split a 责任单位 list at 、，; outside brackets."""
-    items, depth, cur = [], 0, ""
+def split_runs(listing: str) -> list[list[str]]:
+    """A 责任单位 list as runs split at ，; each run's items split at 、 (outside brackets)."""
+    runs: list[list[str]] = [[]]
+    depth, cur = 0, ""
     for ch in listing:
-        if ch in "（(":
+        if ch in "（(〔":
             depth += 1
-        elif ch in "）)":
+        elif ch in "）)〕":
             depth -= 1
         if depth == 0 and ch in "、，,；;":
-            items.append(cur)
+            runs[-1].append(cur)
             cur = ""
+            if ch != "、":
+                runs.append([])
         else:
             cur += ch
-    items.append(cur)
-    return [i.strip().removesuffix("等") for i in items if i.strip()]
+    runs[-1].append(cur)
+    return [
+        [i.strip().removesuffix("等") for i in run if i.strip()]
+        for run in runs
+        if any(i.strip() for i in run)
+    ]
+
+
+def split_units(listing: str) -> list[str]:
+    """Split a 责任单位 list at 、，; outside brackets."""
+    return [item for run in split_runs(listing) for item in run]
+
+
+def coordinated_units(listing: str) -> list[str]:
+    """Split a list and share what a 、-run writes once.
+
+    兰山区、河东区人民政府: a bare place takes the head of the named body after it.
+    各乡（镇）人民政府、街道办事处: 各 reaches every item of its run that names no
+    place of its own, so the 街道办事处 are generic too.
+    """
+    items: list[str] = []
+    for run in split_runs(listing):
+        head = _shared_head(run[-1])
+        quantified = False
+        for i, item in enumerate(run):
+            if i < len(run) - 1 and head and _is_bare_place(item):
+                item = item + head
+            elif quantified and not item.startswith("各") and not _owned(item):
+                item = "各" + item
+            quantified = quantified or item.startswith("各")
+            items.append(item)
+    return items
+
+
+def _place_chain_end(item: str) -> int:
+    """Where the place chain that opens ``item`` ends (0 when none opens it).
+
+    Town names of two characters (the gazetteer holds a few called 街道) are no place.
+    """
+    end = 0
+    for match in gazetteer.find_places(item):
+        if match.start != end:
+            break
+        if len(match.text) < 3 and all(p.level == "town" for p in match.places):
+            break
+        end = match.end
+    return end
+
+
+def _is_bare_place(item: str) -> bool:
+    return 0 < _place_chain_end(item) == len(item)
+
+
+def _shared_head(item: str) -> str:
+    end = _place_chain_end(item)
+    return item[end:] if 0 < end < len(item) else ""
+
+
+def _owned(item: str) -> bool:
+    """Whether a list item names its own place (县卫生健康局, 瓮安县财政局)."""
+    return item[:1] in "省市区县州盟" or _place_chain_end(item) > 0
 
 
 def named_units(item: str, generic: set[str]) -> list[str]:
@@ -527,11 +657,13 @@ def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
 
     def read(inner: str, opener: str) -> None:
         parts = re.split(r"[；;]\s*(?:配合单位|协同单位|参与单位)\s*[：:]", inner)
-        literal.extend(split_units(parts[0]))
+        literal.extend(coordinated_units(parts[0]))
         if "牵头" in opener and parts:
-            lead_units.extend(u for it in split_units(parts[0]) for u in named_units(it, generic))
+            lead_units.extend(
+                u for it in coordinated_units(parts[0]) for u in named_units(it, generic)
+            )
         for extra in parts[1:]:
-            literal.extend(split_units(extra))
+            literal.extend(coordinated_units(extra))
 
     for opener in _DUTY_OPEN.finditer(body):
         inner, _ = _bracketed(body, opener.start())
@@ -540,7 +672,22 @@ def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
         read(bare.group("units"), bare.group("label"))
     for clause in _LEAD_CLAUSE.finditer(body):
         lead_units.extend(
-            u for it in split_units(clause.group("lead")) for u in named_units(it, generic)
+            u for it in coordinated_units(clause.group("lead")) for u in named_units(it, generic)
         )
-        literal.extend(split_units(clause.group("lead")) + split_units(clause.group("rest")))
+        literal.extend(
+            coordinated_units(clause.group("lead")) + coordinated_units(clause.group("rest"))
+        )
+    for clause in _SHARED_DUTY.finditer(body):
+        units = coordinated_units(clause.group("units"))
+        if units and all(_is_agency_name(u) for u in units):
+            literal.extend(units)
     return literal, lead_units
+
+
+def _is_agency_name(unit: str) -> bool:
+    """A list item that reads as a body's name: short, unpunctuated, a body's ending."""
+    name = unit.removeprefix("各")
+    return 2 <= len(name) <= 30 and not re.search(r"[的，。：:]", name) and (
+        name.endswith(word_list("header/agency_suffixes.txt"))
+        or name in lx.load().national
+    )

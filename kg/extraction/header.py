@@ -36,10 +36,14 @@ _ANSWERED = re.compile(
     rf"(?:^|对|关于)\s*(?P<place>[\u4e00-\u9fff]{{0,12}}?)"
     rf"(?:(?P<body>政协|人大(?:常委会)?)\s*(?P<session>{_ORDINAL}届{_ORDINAL}次(?:全体)?会议)"
     rf"|(?P<term>{_ORDINAL}届)(?P<body2>政协|人大(?:常委会)?)(?P<sitting>{_ORDINAL}次(?:全体)?会议))"
-    r"\s*(?:第\s*)?(?P<number>\d+)\s*号\s*(?P<kind>提案|建议|议案|意见)"
+    r"\s*(?:第\s*)?(?P<number>\d+)\s*号\s*"
+    # 第0187号代表建议 / 第12号重点提案: who filed it or its priority may stand between.
+    r"(?:人大代表|政协委员|代表|委员|重点|集体)?\s*(?P<kind>提案|建议|议案|意见)"
 )
 _PROPOSAL_TITLE = re.compile(
-    r"(?:您|你们|你|贵单位|代表|委员)(?:们)?(?:所)?提出的\s*"
+    # 您在区七届人大四次会议期间提出的…: a short clause of time or occasion may
+    # stand between the addressee and 提出的.
+    r"(?:您|你们|你|贵单位|代表|委员)(?:们)?(?:在[^，。《》]{1,30}?)?(?:所)?提出的\s*"
     r"(?:《(?P<quoted>[^》]{2,120})》\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》]{4,80}?))"
     r"\s*(?:收悉|已收悉|，)"
 )
@@ -236,7 +240,7 @@ def _title(
         # …行动方案 / （2024—2027年）的通知: a line that opens with a bracket or 的 goes on
         # the title before it, even when that one already ends like a 文种.
         goes_on = j + 1 < len(zone) and zone[j + 1].text.lstrip("*").startswith(("（", "(", "的"))
-        if goes_on:
+        if goes_on or _title_goes_on(zone, j, text):
             continue
         if j > start and document_type(piece.rstrip("*")):
             break
@@ -244,6 +248,31 @@ def _title(
             break
     title = _tidy("".join(parts).replace("**", ""))
     return (title or None), used
+
+
+def _title_goes_on(zone: list[_Line], j: int, text: str) -> bool:
+    """The next line of the same paragraph carries the rest of the title.
+
+    …完善分级诊疗制度 / 推动医疗联合体高质量发展的通知: a line may end in a word that
+    is also a 文种 (制度, 规划, 标准) mid-title; only the 文种 at the end of the whole
+    title block counts.  The block is the run of lines up to the addressees with no
+    blank line, no 文号, date, disclosure mark or letterhead between them.
+    """
+    if j + 1 >= len(zone):
+        return False
+    following = zone[j + 1]
+    if "\n\n" in text[zone[j].start : following.start]:
+        return False
+    piece = following.text.strip("*")
+    if (
+        _DATE_LINE.match(piece)
+        or docno.find_all(piece)
+        or _disclosure([following])
+        or is_agency_line(piece)
+        or re.search(r"[：:。；]", piece)
+    ):
+        return False
+    return document_type(piece) is not None
 
 
 def _addressees(line: str) -> list[str]:

@@ -97,6 +97,11 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
     bodies = {
         r["body"]: (r["template"], r["strict"] == "1") for r in _rows("agency_bodies.csv", base)
     }
+    # 区人大常委会人代工委: a working body is its parent's template plus the unit's full name.
+    for row in _rows("committee_units.csv", base):
+        parent = bodies.get(row["parent"])
+        if parent is not None:
+            bodies.setdefault(row["parent"] + row["unit"], (parent[0] + row["full"], False))
     national = {r["alias"]: r["canonical"] for r in _rows("national_bodies.csv", base)}
     parties = {r["short"]: r["full"] for r in _rows("parties.csv", base)}
     hospital_types = {r["suffix"]: r["kind"] for r in _rows("hospital_types.csv", base)}
