@@ -133,6 +133,16 @@ BREAKS = [
     pytest.param("## 一、总体要求\n\n统一思想，提高认识", None, id="markdown-heading"),
     pytest.param("主要任务包括以下内容，\n\n- 加强医共体建设", None, id="markdown-list-item"),
     pytest.param("---\n\n统一思想，提高认识", None, id="markdown-rule"),
+    pytest.param(
+        "各乡镇人民政府、街道办事处负责组织实施（县卫生健康局牵头，县财政局配合）\n\n凤凰县人民政府办公室\n\n2025年3月3日",
+        "各乡镇人民政府、街道办事处负责组织实施（县卫生健康局牵头，县财政局配合）\n\n凤凰县人民政府办公室\n\n2025年3月3日",
+        id="signature-block-stays-apart",
+    ),
+    pytest.param(
+        "按照工作要求，进一步明确本项工作的牵头单位为\n\n区卫生健康局",
+        "按照工作要求，进一步明确本项工作的牵头单位为区卫生健康局",
+        id="dangling-before-a-body-name-joins",
+    ),
 ]
 
 
