@@ -167,6 +167,10 @@ class Projection(nx.MultiDiGraph):  # type: ignore[misc]
 
 # --- the views --------------------------------------------------------------------------
 
+# One pattern per attribute, not ``?doc ?p ?o FILTER(?p IN …)``: looking each predicate
+# up by subject is twice as fast as reading every triple of every document (4.8 s
+# against 11.1 s for the citation view of 10,000 documents, the same triples).
+_CITATION_ATTRIBUTES = ('rdf:type', 'eli:cites', 'eli:id_local', 'dcterms:title', 'eli:date_document', 'eli:date_publication', 'hp:issuerName', 'hp:typeName', 'hp:numberText', 'schema:url')
 _CITATIONS = (
     _PROLOGUE
     + """
@@ -182,9 +186,9 @@ WHERE {
     }
   }
   {
-    ?doc ?p ?o .
-    FILTER(?p IN (rdf:type, eli:cites, eli:id_local, dcterms:title, eli:date_document,
-                  eli:date_publication, hp:issuerName, hp:typeName, hp:numberText, schema:url))
+    """
+    + "\n    UNION ".join(f"{{ ?doc {p} ?o . BIND({p} AS ?p) }}" for p in _CITATION_ATTRIBUTES)
+    + """
   }
   UNION { ?doc eli:passed_by ?agency . ?agency skos:prefLabel ?agencyName }
 }
