@@ -197,13 +197,30 @@ def run_query(
     params: Mapping[str, str] | None = None,
     *,
     queries_dir: Path | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, str | None]]:
-    """Run a named query with its parameters bound; rows of plain values."""
+    """Run a named query with its parameters bound; rows of plain values.
+
+    ``limit`` caps the rows (lowering a LIMIT the query ends with), so a caller that
+    shows fifty rows does not pay for a thousand.
+    """
     query = get_query(name, queries_dir)
     # Variables the query reads are joined in by a leading VALUES row, which the
     # planner uses (see kg.binding); only variables it assigns go as substitutions.
     text, substitutions = leading_values(query.sparql, bind_params(query, params or {}))
+    if limit is not None:
+        text = _with_limit(text, int(limit))
     return store.select(text, substitutions=substitutions)
+
+
+_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
+
+
+def _with_limit(sparql: str, limit: int) -> str:
+    found = _TRAILING_LIMIT.search(sparql)
+    if found:
+        return f"{sparql[: found.start()]}LIMIT {min(limit, int(found.group(1)))}\n"
+    return f"{sparql.rstrip()}\nLIMIT {limit}\n"
 
 
 def canonical_number(text: str) -> str:

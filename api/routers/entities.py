@@ -720,7 +720,10 @@ def get_entity(
                     other=EntityRef(iri=other, name=r.get("otherLabel")),
                 )
             )
-    evidence = _evidence_rows(store, {"subject": iri}) + _evidence_rows(store, {"object": iri})
+    evidence = (
+        _evidence_rows(store, {"subject": iri}, evidence_limit)
+        + _evidence_rows(store, {"object": iri}, evidence_limit)
+    )
     total = sum(
         int(row["count"] or 0)
         for key in ("subject", "object")
@@ -780,10 +783,14 @@ def edge_evidence(
     return EdgeEvidence(subject=ends[0], predicate=p, object=ends[1], items=items, total=len(items))
 
 
-def _evidence_rows(store: Store, ends: dict[str, str]) -> list[dict[str, Any]]:
+def _evidence_rows(
+    store: Store, ends: dict[str, str], limit: int | None = None
+) -> list[dict[str, Any]]:
     """Evidence spans for the given triple ends, one row each, by document then offset."""
     rows: dict[str, dict[str, Any]] = {}
-    for row in kq.run_query(store, "evidence_for_edge", ends):
+    # A document stated with two titles gives two rows: ask for a few more than shown.
+    asked = None if limit is None else 2 * limit + 1
+    for row in kq.run_query(store, "evidence_for_edge", ends, limit=asked):
         rows.setdefault(row["evidence"], row)  # a document stated with two titles: keep one
     return sorted(
         rows.values(),
