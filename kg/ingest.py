@@ -25,8 +25,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kg.extraction.wordlists import word_list
 from kg.errors import ConfigError, IngestError
+from kg.lines import DATE_LINE, is_agency_line
 from kg.model import Document
 
 __all__ = [
@@ -514,20 +514,9 @@ def should_join(before: str, after: str) -> bool:
     return prose and len(before) >= _FULL_LINE
 
 
-_DATE_LINE_RE = re.compile(
-    r"^[(（]?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日[)）]?$"
-)
-
-
 def _is_signature(line: str) -> bool:
     """A date line, or a short line that is only the name of a body (凤凰县人民政府办公室)."""
-    line = line.strip()
-    if _DATE_LINE_RE.match(line):
-        return True
-    if not 4 <= len(line) <= 30 or re.search(r"[，。：:；、《》“”\d]", line):
-        return False
-    return line.endswith(word_list("header/agency_suffixes.txt"))
+    return bool(DATE_LINE.match(line)) or is_agency_line(line.strip())
 
 
 def _unclosed(line: str) -> bool:

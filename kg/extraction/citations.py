@@ -12,7 +12,8 @@ import re
 import unicodedata
 
 from kg import docno
-from kg.extraction.header import document_type, is_agency_line
+from kg.extraction.header import document_type
+from kg.lines import is_agency_line
 from kg.model import Answered, Citation, Document, Header, Mention
 from kg.privacy import redact
 

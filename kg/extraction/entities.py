@@ -183,7 +183,6 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _merge_verb_programmes(build, lexicons)
     _people(build, lexicons)
     _lead_and_members(build)
-    _join_members(build)
     tasks = _tasks(build, lexicons)
     for entity in build.entities.values():
         if entity.kind == "consortium":
@@ -422,26 +421,6 @@ def _lead_and_members(build: _Builder) -> None:
         mention = build.mention(match.start(), match.end())
         build.relations.append(Relation(lead, "leads", consortium.name, mention))
         build.relations.extend(Relation(m, "member_of", consortium.name, mention) for m in members)
-
-
-def _join_members(build: _Builder) -> None:
-    """A partner that signs a 医共体 agreement with a consortium's lead becomes a member."""
-    leads = {
-        e.attributes.get("lead"): e
-        for e in build.entities.values()
-        if e.kind == "consortium" and e.attributes.get("lead")
-    }
-    for rel in list(build.relations):
-        if rel.predicate != "collaborates" or rel.mention is None:
-            continue
-        if not re.search(r"医共体|医联体|医疗集团", rel.mention.sentence):
-            continue
-        consortium = leads.get(rel.subject)
-        if consortium is not None and rel.object not in consortium.attributes.setdefault(
-            "members", []
-        ):
-            consortium.attributes["members"].append(rel.object)
-            build.relations.append(Relation(rel.object, "member_of", consortium.name, rel.mention))
 
 
 _SECTION = re.compile(r"(?m)^(?P<head>（[一二三四五六七八九十]+）[^。\n]*)")

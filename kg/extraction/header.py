@@ -15,16 +15,12 @@ from dataclasses import dataclass
 
 from kg import docno
 from kg.extraction.wordlists import word_list
+from kg.lines import DATE_LINE, is_agency_line
 from kg.model import Answered, Document, Header
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
-_DATE_LINE = re.compile(
-    r"^\s*[（(]?\s*(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*"
-    r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
-    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[)）]?\s*$"
-)
 _SIGNER = re.compile(r"签发人\s*[：:]\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
 _SALUTATION = re.compile(r"^[^。；;《》]{1,160}[：:]\s*$")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\d〔〕《》（）])[ \t\u3000]+(?=[\u4e00-\u9fff\d〔〕《》（）])")
@@ -86,16 +82,6 @@ def _agency_suffixes() -> tuple[str, ...]:
 
 def _doc_types() -> tuple[str, ...]:
     return word_list("header/doc_types.txt")
-
-
-def is_agency_line(text: str) -> bool:
-    """A short line with no punctuation that ends like the name of a body."""
-    name = text.removesuffix("文件").strip()
-    if not 3 <= len(name) <= 40 or re.search(r"[，。：:；、《》“”\d]", name):
-        return False
-    if "关于" in name:
-        return False  # 浙江省卫生健康委关于…中心: a title line that happens to end like a body
-    return name.endswith(_agency_suffixes())
 
 
 def document_type(title: str | None) -> str | None:
@@ -192,7 +178,7 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
 
     date_index = None
     for i, line in enumerate(lines):
-        match = _DATE_LINE.match(line.text)
+        match = DATE_LINE.match(line.text)
         if match and i > zone_end - 1:
             header.date = _iso_date(match)
             date_index = i
@@ -230,7 +216,7 @@ def _title(
     for j in range(start, len(zone)):
         piece = zone[j].text
         if j > start and (
-            _DATE_LINE.match(piece) or docno.find_all(piece) or _disclosure([zone[j]])
+            DATE_LINE.match(piece) or docno.find_all(piece) or _disclosure([zone[j]])
         ):
             break
         parts.append(piece)
@@ -265,7 +251,7 @@ def _title_goes_on(zone: list[_Line], j: int, text: str) -> bool:
         return False
     piece = following.text.strip("*")
     if (
-        _DATE_LINE.match(piece)
+        DATE_LINE.match(piece)
         or docno.find_all(piece)
         or _disclosure([following])
         or is_agency_line(piece)
