@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from kg.ingest import clean
+from pathlib import Path
+
+from kg.build import process
+from kg.evaluate import Report, evaluate, load_gold
+from kg.ingest import clean, ingest, iter_corpus
 from kg.iri import short_hash
 from kg.model import Document
+from kg.records import to_record
 
 
 def make_document(text: str, source: str = "test.txt") -> Document:
@@ -17,4 +22,18 @@ def make_document(text: str, source: str = "test.txt") -> Document:
         text=text,
         clean=cleaned,
         offsets=offsets,
+    )
+
+
+def score_folder(corpus: Path, gold: Path) -> Report:
+    """Run the whole pipeline on every document of ``corpus`` and score it against ``gold``."""
+    predicted = {path.name: to_record(process(ingest(path))) for path in iter_corpus(corpus)}
+    return evaluate(load_gold(gold), predicted)
+
+
+def assert_bar(report: Report, field: str, measure: str, bar: float) -> None:
+    score = report.fields[field]
+    value = getattr(score, measure)
+    assert value >= bar, (
+        f"{field} {measure} = {value:.3f} < {bar} (tp={score.tp} fp={score.fp} fn={score.fn})"
     )

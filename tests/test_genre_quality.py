@@ -26,6 +26,7 @@ from kg.evaluate import Report, evaluate, load_gold
 from kg.ingest import ingest, iter_corpus
 from kg.model import Extraction
 from kg.records import to_record
+from tests.factories import assert_bar
 
 ROOT = Path(__file__).resolve().parent.parent
 GENRE = ROOT / "tests" / "fixtures" / "genre"
@@ -71,11 +72,7 @@ BARS = [
 
 @pytest.mark.parametrize(("field", "measure", "bar"), BARS, ids=[f"{f}-{m}" for f, m, _ in BARS])
 def test_genre_scores_reach_the_bar(report: Report, field: str, measure: str, bar: float) -> None:
-    score = report.fields[field]
-    value = getattr(score, measure)
-    assert value >= bar, (
-        f"{field} {measure} = {value:.3f} < {bar} (tp={score.tp} fp={score.fp} fn={score.fn})"
-    )
+    assert_bar(report, field, measure, bar)
 
 
 def test_every_genre_document_was_predicted(report: Report) -> None:

@@ -20,18 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import process
-from kg.evaluate import Report, evaluate, load_gold
-from kg.ingest import ingest, iter_corpus
-from kg.records import to_record
+from kg.evaluate import Report
+from tests.factories import assert_bar, score_folder
 
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    predicted = {path.name: to_record(process(ingest(path))) for path in iter_corpus(HELDOUT)}
-    return evaluate(load_gold(HELDOUT), predicted)
+    return score_folder(HELDOUT, HELDOUT)
 
 
 BARS = [
@@ -61,11 +58,7 @@ BARS = [
 
 @pytest.mark.parametrize(("field", "measure", "bar"), BARS, ids=[f"{f}-{m}" for f, m, _ in BARS])
 def test_heldout_scores_reach_the_bar(report: Report, field: str, measure: str, bar: float) -> None:
-    score = report.fields[field]
-    value = getattr(score, measure)
-    assert value >= bar, (
-        f"{field} {measure} = {value:.3f} < {bar} (tp={score.tp} fp={score.fp} fn={score.fn})"
-    )
+    assert_bar(report, field, measure, bar)
 
 
 def test_every_heldout_document_was_predicted(report: Report) -> None:

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import process
-from kg.evaluate import Report, evaluate, load_gold
-from kg.ingest import ingest, iter_corpus
-from kg.records import to_record
+from kg.evaluate import Report
+from tests.factories import assert_bar, score_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "fixtures" / "gold"
@@ -21,11 +19,7 @@ GOLD = ROOT / "tests" / "fixtures" / "gold"
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    predicted = {}
-    for path in iter_corpus(ROOT / "corpus"):
-        record = to_record(process(ingest(path)))
-        predicted[record["source"]] = record
-    return evaluate(load_gold(GOLD), predicted)
+    return score_folder(ROOT / "corpus", GOLD)
 
 
 BARS = [
@@ -51,9 +45,7 @@ BARS = [
 
 @pytest.mark.parametrize(("field", "measure", "bar"), BARS, ids=[f"{f}-{m}" for f, m, _ in BARS])
 def test_seed_scores_reach_the_bar(report: Report, field: str, measure: str, bar: float) -> None:
-    score = report.fields[field]
-    value = getattr(score, measure)
-    assert value >= bar, f"{field} {measure} = {value:.3f} < {bar} (tp={score.tp} fp={score.fp} fn={score.fn})"
+    assert_bar(report, field, measure, bar)
 
 
 def test_every_seed_was_predicted(report: Report) -> None:
