@@ -15,6 +15,7 @@ the app serves is not supported anyway (kg.build finishes before serving).
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import kg
-from api.deps import get_store
+from api.deps import open_app_store
 from api.routers.ontology import ONTOLOGY_FILE
 from kg.errors import KgError
 from kg.store import Store
@@ -42,10 +43,25 @@ _lock = threading.Lock()
 
 
 def store_state(store: Store) -> str:
-    """A hash of what the store holds: its named graphs and their sizes."""
+    """A hash of what the store holds.
+
+    An on-disk store is described by its files: RocksDB never rewrites a table in
+    place, so any write adds, grows or removes files, and listing them costs
+    milliseconds where counting the triples of every graph took seconds on a large
+    store (the first request after start waited for it).  An in-memory or remote
+    store is described by its named graphs and their sizes.
+    """
     digest = hashlib.sha256()
     digest.update(kg.__version__.encode())
     digest.update(hashlib.sha256(ONTOLOGY_FILE.read_bytes()).digest())
+    path = getattr(store, "path", None)  # a remote store has none
+    if path is not None and path.is_dir():
+        for entry in sorted(os.scandir(path), key=lambda e: e.name):
+            # LOG files and the lock are written by every opening, even a read-only one.
+            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK")):
+                info = entry.stat()
+                digest.update(f"{entry.name}\t{info.st_size}\t{info.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
     for row in store.select(_COUNTS):
         digest.update(f"{row['g']}\t{row['n']}\n".encode())
     return digest.hexdigest()
@@ -60,7 +76,7 @@ def _state(app: Any, request: Request) -> str | None:
             tag = getattr(state, "etag_state", None)
             if tag is None:
                 try:
-                    store = get_store(request)
+                    store = open_app_store(request)
                 except KgError:
                     return None  # the route answers with its own 503 problem
                 tag = store_state(store)
@@ -112,7 +128,10 @@ class CachingMiddleware:
                 await self.app(scope, receive, send)
             return
         request = Request(scope)
-        state = await anyio.to_thread.run_sync(_state, scope["app"], request)
+        # Known after the first request: read it here rather than hop to a thread.
+        state = getattr(scope["app"].state, "etag_state", None) or await anyio.to_thread.run_sync(
+            _state, scope["app"], request
+        )
         if state is None:
             await self.app(scope, receive, send)
             return

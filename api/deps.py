@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 
 from kg.config import Settings
@@ -15,12 +16,24 @@ from kg.store import Store, open_store
 _open_lock = threading.Lock()
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies are coroutines: FastAPI runs a plain function dependency in a
+# worker thread, and those hops cost more than a cheap look-up's query.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """The app's store (see ``open_app_store``); opened in a thread the first time."""
+    store: Store | None = request.app.state.store
+    if store is None:
+        store = await anyio.to_thread.run_sync(open_app_store, request)
+    return store
+
+
+def open_app_store(request: Request) -> Store:
     """The app's store, opened on first use and then shared by every request.
 
     Opened read-only unless the deployment allows updates: the SPARQL endpoint's

@@ -11,6 +11,7 @@ is also their SPARQL form: no user text is formatted into a query.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -21,6 +22,7 @@ from kg.errors import QueryError
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TRAILING_VALUES = re.compile(r"\bVALUES\b[^{}]*\{[^{}]*\}\s*$", re.IGNORECASE)
 _OUTER_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_ASSIGNED = re.compile(r"\bAS\s*[?$]([A-Za-z_][A-Za-z0-9_]*)(?![\w])", re.IGNORECASE)
 # Strings, IRIs and comments: blanked before looking for keywords and variables.
 _LEXEMES = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
@@ -40,23 +42,34 @@ def leading_values(
     itself (``BIND(… AS ?v)``), which SPARQL forbids pre-binding in a VALUES row,
     and every variable when the query has no WHERE group to put the row in.
     """
-    masked = _mask(sparql)
-    outer = _OUTER_GROUP.search(masked)
+    outer, assigned = _shape(sparql)
     leading: list[tuple[str, str]] = []
     rest: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode] = {}
     for name, term in substitutions.items():
         if not _VARIABLE.fullmatch(name):
             raise QueryError(f"{name!r} is not a SPARQL variable name; use letters, digits and _")
-        assigned = re.search(rf"(?i)\bAS\s*[?$]{name}(?![\w])", masked)
-        if assigned or outer is None or not isinstance(term, ox.NamedNode | ox.Literal):
+        if name in assigned or outer is None or not isinstance(term, ox.NamedNode | ox.Literal):
             rest[name] = term
         else:
             leading.append((name, str(term)))
     if not leading:
         return sparql, rest
     assert outer is not None
-    text = f"{sparql[: outer.end()]}\n  {_values_row(leading)}\n{sparql[outer.end() :]}"
+    text = f"{sparql[:outer]}\n  {_values_row(leading)}\n{sparql[outer:]}"
     return text, rest
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(sparql: str) -> tuple[int | None, frozenset[str]]:
+    """Where the outermost WHERE group opens, and the variables the query assigns.
+
+    Cached by text: the named queries are a few fixed texts, and masking one cost
+    as much as a cheap look-up's evaluation.
+    """
+    masked = _mask(sparql)
+    outer = _OUTER_GROUP.search(masked)
+    assigned = frozenset(m.group(1) for m in _ASSIGNED.finditer(masked))
+    return (outer.end() if outer else None), assigned
 
 
 def with_values(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,13 +135,23 @@ def list_queries(queries_dir: Path | None = None) -> list[NamedQuery]:
     """Every named query, sorted by name.
 
     Parsed once per set of files: the cache key holds each file's modification time,
-    so an edited .rq file shows at once without re-parsing on every request.
+    so an edited .rq file shows within ``RESCAN_S`` seconds.  The folder is listed
+    at most once per ``RESCAN_S``: listing and stat-ing every file on each call
+    cost a quarter of the CPU of a REST look-up.
     """
     directory = queries_dir or QUERIES_DIR
-    if not directory.is_dir():
-        raise QueryError(f"no query directory at {directory}")
-    files = tuple(sorted((p, p.stat().st_mtime_ns) for p in directory.glob("*.rq")))
-    return list(_parsed(files))
+    now = time.monotonic()
+    seen = _scans.get(directory)
+    if seen is None or now - seen[0] >= RESCAN_S:
+        if not directory.is_dir():
+            raise QueryError(f"no query directory at {directory}")
+        files = tuple(sorted((p, p.stat().st_mtime_ns) for p in directory.glob("*.rq")))
+        seen = _scans[directory] = (now, files)
+    return list(_parsed(seen[1]))
+
+
+RESCAN_S = 1.0
+_scans: dict[Path, tuple[float, tuple[tuple[Path, int], ...]]] = {}
 
 
 @functools.lru_cache(maxsize=8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +12,7 @@ from api.caching import store_state
 from api.main import create_app
 from kg.config import Settings
 from kg.store import Store
-from tests.conftest import fill
+from tests.conftest import build_store, fill
 
 READS = [
     ("/documents/湘政办发〔2021〕79号", None),
@@ -66,6 +68,20 @@ def test_state_changes_with_the_store() -> None:
     assert store_state(store) == before  # stable
     store.remove_graphs([store.named_graphs()[0]])
     assert store_state(store) != before
+
+
+def test_state_of_an_on_disk_store_follows_its_files(tmp_path: Path) -> None:
+    path = build_store(tmp_path / "store")
+    reader = Store(path, read_only=True)
+    before = store_state(reader)
+    reader.close()
+    again = Store(path, read_only=True)  # reopening read-only writes nothing that counts
+    assert store_state(again) == before
+    again.close()
+    writer = Store(path)
+    writer.remove_graphs([writer.named_graphs()[0]])
+    writer.close()
+    assert store_state(Store(path, read_only=True)) != before
 
 
 def test_a_rebuilt_store_gets_new_etags() -> None:

@@ -2,6 +2,11 @@
 
 ``{number}`` is taken in any bracket form (〔〕 [] () （） 【】 ﹝﹞), with spaces or
 percent-encoded; kg.docno puts it in canonical form before any query runs.
+
+The citation look-ups are coroutines that query the store on the event loop: they
+are index look-ups of a fraction of a millisecond (about 15 ms for a document cited
+hundreds of times), and handing them to a worker thread, as FastAPI does with a
+plain function, cost more CPU than the query and capped throughput.
 """
 
 from __future__ import annotations
@@ -57,7 +62,7 @@ def list_documents(
     response_model=CitationList,
     responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
-def cited_by(
+async def cited_by(
     number: Number, request: Request, store: StoreDep, settings: SettingsDep
 ) -> CitationList:
     canonical = kq.canonical_number(number)
@@ -75,7 +80,9 @@ def cited_by(
     response_model=CitationList,
     responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
-def cites(number: Number, request: Request, store: StoreDep, settings: SettingsDep) -> CitationList:
+async def cites(
+    number: Number, request: Request, store: StoreDep, settings: SettingsDep
+) -> CitationList:
     canonical = kq.canonical_number(number)
     refs = kq.cites(store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
