@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 import kg
-from api import problems
+from api import fastlane, problems
 from api import sparql as sparql_helpers
 from api.caching import CachingMiddleware
 from api.routers import (
@@ -35,7 +36,25 @@ from kg.config import Settings
 from kg.store import Store
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+class App(FastAPI):
+    """The FastAPI app, with simple SPARQL look-ups answered ahead of its middleware.
+
+    The middleware, routing and dependency machinery cost several times a look-up's
+    own evaluation; api.fastlane answers those requests directly, and passes on
+    every request it cannot answer exactly as the /sparql route would.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = fastlane.answer(self.state, scope)
+        if found is None:
+            await super().__call__(scope, receive, send)
+            return
+        status, headers, body = found
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> App:
     """Build the app; ``store`` lets tests hand one in, else it opens on first use."""
     settings = settings or Settings()
 
@@ -49,7 +68,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             opened.close()
             app.state.store = None
 
-    app = FastAPI(
+    app = App(
         title="Chinese health-policy knowledge graph",
         version=kg.__version__,
         summary="SPARQL 1.1 endpoint and REST API over health-policy documents and their citations",

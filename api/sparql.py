@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from api.problems import HttpProblem
+from kg import fastpath
 from kg.binding import with_values
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
@@ -227,15 +228,26 @@ def _canonical(media: str | None, table: tuple[tuple[str, Any], ...]) -> str | N
 
 def query_job(settings: Settings, op: Operation, accept: str | None) -> QueryJob:
     """The job for a query: the client's format for each query form, and the caps."""
+    results_media, graph_media = _formats_for(accept)
     return QueryJob(
         query=op.query or "",
         default_graphs=tuple(op.default_graphs),
         named_graphs=tuple(op.named_graphs),
-        results_media=_canonical(negotiate(accept, [m for m, _ in RESULT_FORMATS]), RESULT_FORMATS),
-        graph_media=_canonical(negotiate(accept, [m for m, _ in GRAPH_FORMATS]), GRAPH_FORMATS),
+        results_media=results_media,
+        graph_media=graph_media,
         row_limit=settings.result_limit,
         triple_limit=settings.triple_limit,
         service_allowlist=tuple(settings.service_allowlist),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _formats_for(accept: str | None) -> tuple[str | None, str | None]:
+    """The media types for solutions and for graphs an Accept header gets (clients
+    send the same few headers over and over)."""
+    return (
+        _canonical(negotiate(accept, [m for m, _ in RESULT_FORMATS]), RESULT_FORMATS),
+        _canonical(negotiate(accept, [m for m, _ in GRAPH_FORMATS]), GRAPH_FORMATS),
     )
 
 
@@ -250,16 +262,42 @@ async def answer_query(
     unservable.  A remote store's server runs the query; the thread answers at the limit."""
     check_query(op.query or "", service_allowlist=settings.service_allowlist)
     job = query_job(settings, op, accept)
-    timeout = settings.query_timeout_s
-    if sandbox is not None:
-        answer = await run_in_threadpool(sandbox.run, job, timeout)
-    else:
-        answer = await in_thread_with_timeout(timeout, _run_in_process, store, job)
+    # A look-up that ran over its budget (at most fast_path_ms) gets the whole limit
+    # again on the general path, so the limit the client reads about is the one applied.
+    answer = fast_answer(store, settings, op, job)
+    if answer is None:
+        timeout = settings.query_timeout_s
+        if sandbox is not None:
+            answer = await run_in_threadpool(sandbox.run, job, timeout)
+        else:
+            answer = await in_thread_with_timeout(timeout, _run_in_process, store, job)
     if answer.body is None:
         table = GRAPH_FORMATS if answer.form == GRAPH else RESULT_FORMATS
         offered = ", ".join(dict.fromkeys(m for m, _ in table))
         raise HttpProblem(406, f"cannot answer this query in {accept!r}; offered: {offered}")
     return answer
+
+
+def fast_answer(
+    store: Store | RemoteStore, settings: Settings, op: Operation, job: QueryJob
+) -> QueryAnswer | None:
+    """A simple look-up answered on the event loop (kg.fastpath), or None.
+
+    None for a query outside kg.fastpath's shape, one naming its own dataset, a
+    remote store, or a walk that ran past ``fast_path_ms``: the general path
+    answers those.  The walk blocks the event loop for at most that budget.
+    """
+    if settings.fast_path_ms <= 0 or op.default_graphs or op.named_graphs:
+        return None
+    if not isinstance(store, Store):
+        return None
+    plan = fastpath.plan(job.query)
+    if plan is None:
+        return None
+    try:
+        return fastpath.answer(store.raw, plan, job, settings.fast_path_ms / 1000)
+    except fastpath.OverBudget:
+        return None
 
 
 def _run_in_process(store: Store | RemoteStore, job: QueryJob) -> QueryAnswer:
@@ -304,6 +342,22 @@ def close_sandbox(state: Any) -> None:
     if sandbox is not None:
         state.sandbox = None
         sandbox.close()
+
+
+TRUNCATED_HEADER = "X-KG-Truncated"
+
+
+def answer_headers(answer: QueryAnswer) -> dict[str, str]:
+    """Headers of a query answer: its type, what it varies by, and whether it was cut."""
+    assert answer.media_type is not None
+    headers = {
+        "Content-Type": content_type(answer.media_type),
+        "Vary": "Accept",
+        TRUNCATED_HEADER: "true" if answer.truncated else "false",
+    }
+    if answer.truncated:
+        headers["Link"] = f'<{TRUNCATED_LINK}>; rel="describedby"'
+    return headers
 
 
 def content_type(media: str) -> str:

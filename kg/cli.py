@@ -336,7 +336,13 @@ def serve(
     os.environ["KG_STORE_PATH"] = str(settings.store_path)
     err.print(f"serving {_where(settings)} on http://{settings.host}:{settings.port} (docs at /docs)")
     # By import string: the library never imports the api package itself.
-    uvicorn.run("api.main:create_app", factory=True, host=settings.host, port=settings.port)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        http="api.server:HttpProtocol",  # httptools, one write per response (api/server.py)
+    )
 
 
 @app.command(name="export")

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="Worker processes that run SPARQL queries and are killed at the time "
         "limit; 0 runs queries in server threads, which a timeout cannot stop",
     )
+    fast_path_ms: float = Field(
+        25.0,
+        ge=0,
+        description="Time a simple look-up query may take in the server process before it "
+        "is handed to a worker (kg.fastpath); 0 sends every query to the workers",
+    )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest accepted request body")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"], description="CORS origins")
     service_allowlist: list[str] = Field(

@@ -22,7 +22,7 @@ def extract(document: Document) -> Extraction:
         entities, relations, tasks = extract_entities(document, header)
     except KgError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any bug in one document becomes a recorded failure
+    except Exception as exc:
         raise ExtractionError(
             f"{document.source}: extraction failed ({type(exc).__name__}: {exc}); "
             "the document was skipped, please report it with the file attached"

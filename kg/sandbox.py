@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -175,11 +175,20 @@ def execute(
 
 
 def _boolean(result: ox.QueryBoolean, job: QueryJob) -> QueryAnswer:
+    return boolean_answer(bool(result), job)
+
+
+def boolean_answer(value: bool, job: QueryJob) -> QueryAnswer:
+    """An ASK answer in the client's results format."""
     if job.results_media is None:
         return QueryAnswer(BOOLEAN, None, None)
     fmt = ox.QueryResultsFormat.from_media_type(job.results_media)
     assert fmt is not None
-    return QueryAnswer(BOOLEAN, result.serialize(format=fmt), fmt.media_type)  # type: ignore[arg-type]
+    document = json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == ox.QueryResultsFormat.JSON:
+        return QueryAnswer(BOOLEAN, document, fmt.media_type)
+    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    return QueryAnswer(BOOLEAN, parsed.serialize(format=fmt), fmt.media_type)  # type: ignore[arg-type]
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryAnswer:
@@ -202,9 +211,17 @@ def _dump(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
 
 
 def _solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryAnswer:
+    return solutions_answer([v.value for v in result.variables], result, job)
+
+
+def solutions_answer(names: list[str], result: Iterable[Any], job: QueryJob) -> QueryAnswer:
+    """SELECT solutions, cut at the row limit, in the client's results format.
+
+    ``result`` yields solutions indexed by variable name (pyoxigraph's
+    QuerySolution, or a dict holding every name), None for an unbound variable.
+    """
     if job.results_media is None:
         return QueryAnswer(SOLUTIONS, None, None)
-    names = [v.value for v in result.variables]
     rows: list[dict[str, Any]] = []
     truncated = False
     for solution in result:

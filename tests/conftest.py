@@ -253,8 +253,9 @@ def serving(
 ) -> Iterator[str]:
     """Run a real server over ``store_path`` on a free port; yield its base URL.
 
-    By default uvicorn with the app factory; ``command`` (e.g. ``kg serve``) is
-    started instead when given, with ``--port`` appended.
+    By default uvicorn with the app factory and the HTTP protocol ``kg serve`` uses;
+    ``command`` (e.g. ``kg serve``) is started instead when given, with ``--port``
+    appended.
     """
     port = _free_port()
     log = log_dir / f"server-{port}.log"
@@ -267,7 +268,7 @@ def serving(
     if command is None:
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-            "--host", "127.0.0.1", "--log-level", "warning",
+            "--http", "api.server:HttpProtocol", "--host", "127.0.0.1", "--log-level", "warning",
         ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -13,10 +13,9 @@ from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-
-import pyoxigraph as ox
 
 from api import sparql
 from api.deps import SettingsDep, StoreDep

@@ -18,7 +18,7 @@ from kg.store import Store
 
 router = APIRouter(tags=["sparql"])
 
-TRUNCATED_HEADER = "X-KG-Truncated"
+TRUNCATED_HEADER = sparql.TRUNCATED_HEADER
 
 EXAMPLE_QUERY = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -192,8 +192,4 @@ async def _answer(
         return Response(status_code=204)
     sandbox = sparql.sandbox_for(request.app.state, store, settings)
     answer = await sparql.answer_query(store, sandbox, settings, op, accept)
-    headers = {"Vary": "Accept", TRUNCATED_HEADER: "true" if answer.truncated else "false"}
-    if answer.truncated:
-        headers["Link"] = f'<{TRUNCATED_LINK}>; rel="describedby"'
-    assert answer.media_type is not None
-    return Response(answer.body, media_type=sparql.content_type(answer.media_type), headers=headers)
+    return Response(answer.body, headers=sparql.answer_headers(answer))
