@@ -124,7 +124,8 @@ class Relation(BaseModel):
 
 
 class Entity(BaseModel):
-    """Everything the graph says about one entity, with the text evidence for it."""
+    """What the graph says about one entity: every name, type and attribute, one page of
+    its relations and of the text evidence for them, and how many there are of each."""
 
     iri: str = Field(examples=[_HUBEI])
     id: str = Field(examples=["湖北省人民医院"])
@@ -135,7 +136,20 @@ class Entity(BaseModel):
         description="Literal-valued facts by compact property name",
         examples=[{"hp:typeName": ["人民医院"], "hp:resolved": ["true"]}],
     )
-    relations: list[Relation]
+    relations: list[Relation] = Field(
+        description="One page of the relations: out-going first, then by property, then by "
+        "the other end's IRI"
+    )
+    relations_total: int = Field(
+        description="All relations, before relation_limit and relation_offset; more pages "
+        "remain while relation_offset + relation_limit < relations_total",
+        examples=[3],
+    )
+    relation_limit: int = Field(
+        description="Most relations in this page, as applied (capped by the result limit)",
+        examples=[100],
+    )
+    relation_offset: int = Field(description="Relations skipped before this page", examples=[0])
     evidence: list[Evidence]
     evidence_total: int = Field(description="All evidence spans, before evidence_limit")
 

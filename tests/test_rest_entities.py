@@ -274,6 +274,85 @@ def test_an_entity_with_relations_and_evidence(seed_http: httpx.Client) -> None:
         assert span["document"]["title"] == XIANNING_TITLE
 
 
+# --- one page of an entity's relations ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationPage:
+    id: str
+    entity: str
+    params: dict[str, int]
+    page: slice  # which part of the whole ordered list the page is
+
+
+RELATION_PAGES = [
+    RelationPage("second-of-three", "湖北省人民医院", {"relation_limit": 1, "relation_offset": 1},
+                 slice(1, 2)),
+    RelationPage("default-page", "湖北省人民医院", {}, slice(0, 100)),
+    RelationPage("limit-beyond-total", "赤壁市人民医院", {"relation_limit": 500}, slice(0, 500)),
+    RelationPage("offset-past-the-end", "赤壁市人民医院", {"relation_offset": 4}, slice(4, 104)),
+    RelationPage("limit-zero", "益阳市中医医院", {"relation_limit": 0}, slice(0, 0)),
+    RelationPage("middle-of-an-agency", "益阳市资阳区卫生健康局",
+                 {"relation_limit": 5, "relation_offset": 10}, slice(10, 15)),
+    RelationPage("last-of-an-agency", "益阳市资阳区卫生健康局",
+                 {"relation_limit": 5, "relation_offset": 23}, slice(23, 28)),
+]  # fmt: skip
+
+
+def relation_key(relation: dict[str, Any]) -> tuple[bool, str, str]:
+    return (relation["direction"] != "out", relation["property"], relation["other"]["iri"])
+
+
+@pytest.mark.parametrize("case", RELATION_PAGES, ids=lambda c: c.id)
+def test_a_page_of_relations(seed_http: httpx.Client, case: RelationPage) -> None:
+    whole = ok(seed_http.get(f"/entities/{case.entity}", params={"relation_limit": 10_000}))
+    everything = whole["relations"]
+    assert whole["relations_total"] == len(everything) >= 3
+    assert [relation_key(r) for r in everything] == sorted(relation_key(r) for r in everything)
+    body = ok(seed_http.get(f"/entities/{case.entity}", params=case.params))
+    assert body["relations"] == everything[case.page]
+    assert body["relations_total"] == whole["relations_total"]
+    assert body["relation_offset"] == case.params.get("relation_offset", 0)
+    assert body["relation_limit"] == case.params.get("relation_limit", 100)
+    # Names, types and attributes are whole on every page.
+    for key in ("name", "aliases", "types", "attributes", "evidence_total"):
+        assert body[key] == whole[key], key
+
+
+def test_relation_pages_add_up_to_the_whole_list(seed_http: httpx.Client) -> None:
+    path = "/entities/益阳市资阳区卫生健康局"
+    whole = ok(seed_http.get(path, params={"relation_limit": 10_000}))
+    pages = [
+        ok(seed_http.get(path, params={"relation_limit": 4, "relation_offset": offset}))
+        for offset in range(0, whole["relations_total"], 4)
+    ]
+    assert [r for page in pages for r in page["relations"]] == whole["relations"]
+    assert {(r["property"], r["direction"]) for r in whole["relations"]} >= {
+        ("hp:leadUnit", "in"), ("hp:responsibleUnit", "in"), ("hp:mentions", "in")
+    }  # fmt: skip
+
+
+def test_relation_limit_is_capped_by_the_result_limit(seed_http: httpx.Client) -> None:
+    body = ok(seed_http.get("/entities/湖北省人民医院", params={"relation_limit": 10**9}))
+    assert body["relation_limit"] == 10_000  # KG_RESULT_LIMIT's default
+    assert len(body["relations"]) == body["relations_total"]
+
+
+def test_an_entity_as_jsonld_keeps_its_names_and_evidence(seed_http: httpx.Client) -> None:
+    response = seed_http.get(
+        "/entities/湖北省人民医院",
+        params={"relation_limit": 1},
+        headers={"Accept": "application/ld+json"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    body = response.json()
+    assert body["@id"] == entity_iri(DEFAULT_IRI_BASE, "hospital", "湖北省人民医院")
+    assert body["@context"][1] == {"relations": None}
+    assert len(body["relations"]) == 1 and body["relations_total"] == 3
+    assert body["name"] == "湖北省人民医院" and body["evidence"]
+
+
 @pytest.mark.parametrize(
     "ident",
     [
@@ -326,9 +405,15 @@ def test_why_is_this_edge_here(seed_http: httpx.Client) -> None:
         ("/edges/evidence", {"subject": "湖北省人民医院", "predicate": "nope:x", "object": "赤壁市人民医院"}, 400),
         ("/agencies", {"limit": 0}, 422),
         ("/submissions", {"kind": "议案"}, 422),
+        ("/entities/湖北省人民医院", {"relation_limit": -1}, 422),
+        ("/entities/湖北省人民医院", {"relation_offset": -1}, 422),
+        ("/entities/湖北省人民医院", {"relation_limit": "all"}, 422),
+        ("/entities/湖北省人民医院", {"relation_offset": 1_000_001}, 422),
+        ("/entities/不存在的机构名称", {"relation_limit": 1}, 404),
     ],
     ids=["entity", "agency", "consortium", "programme", "ambiguous", "no-edge", "bad-prefix",
-         "bad-limit", "bad-kind"],
+         "bad-limit", "bad-kind", "negative-relation-limit", "negative-relation-offset",
+         "word-relation-limit", "huge-relation-offset", "paged-unknown-entity"],
 )  # fmt: skip
 def test_problems(seed_http: httpx.Client, path: str, params: dict[str, Any], status: int) -> None:
     problem(seed_http.get(path, params=params), status)

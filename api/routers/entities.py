@@ -1,10 +1,11 @@
 """Entities: agencies, institutions, consortia, programmes, people, tasks, submissions.
 
-One router per resource, all answered by the named queries of queries/*.rq.  An
-``{id}`` is an IRI, the IRI's last path segment, ``kind/name``, or a name in any
-normal variant (NFKC, white space removed, full- or half-width) or alias
-(skos:altLabel).  Names are matched here rather than in SPARQL because SPARQL has
-no Unicode normalisation.  ``router`` bundles the resource routers for main.py.
+One router per resource, all answered by the named queries of queries/*.rq, but for
+the labels of a page of an entity's relations.  An ``{id}`` is an IRI, the IRI's
+last path segment, ``kind/name``, or a name in any normal variant (NFKC, white space
+removed, full- or half-width) or alias (skos:altLabel).  Names are matched here
+rather than in SPARQL because SPARQL has no Unicode normalisation.  ``router``
+bundles the resource routers for main.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api import jsonld as ld
@@ -102,6 +104,25 @@ Q = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Most items returned", examples=[20])]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items skipped", examples=[0])]
+RelationLimit = Annotated[
+    int,
+    Query(
+        ge=0,
+        description="Most relations returned; at most the service's result limit "
+        "(KG_RESULT_LIMIT, 10,000 by default)",
+        examples=[100],
+    ),
+]
+RelationOffset = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=1_000_000,
+        description="Relations skipped: out-going first, then by property, then by the "
+        "other end's IRI",
+        examples=[0],
+    ),
+]
 
 
 def _id(example: str) -> Any:
@@ -678,7 +699,7 @@ entities = APIRouter(tags=["entities"], dependencies=_CACHED)
 @entities.get(
     "/entities/{id:path}",
     operation_id="get_entity",
-    summary="One entity: names, types, attributes, relations and the text evidence for them",
+    summary="One entity: names, types, attributes, a page of relations and the text evidence",
     response_model=Entity,
     responses={**ld.ld_responses(), **problem_responses(400, 404, 409, 503)},
 )
@@ -690,16 +711,21 @@ def get_entity(
     evidence_limit: Annotated[
         int, Query(ge=0, le=1000, description="Most evidence spans returned", examples=[50])
     ] = 50,
+    relation_limit: RelationLimit = 100,
+    relation_offset: RelationOffset = 0,
 ) -> Entity:
+    relation_limit = min(relation_limit, settings.result_limit)
     iri = _as_iri(id.strip(), settings.iri_base) or resolve(store, id, settings.iri_base).iri
-    rows = kq.run_query(store, "entity_neighbourhood", {"iri": iri})
+    # Every link, unlabelled and unordered (see queries/entity_links.rq): a hub has
+    # thousands; they are counted and ordered here, and only the page shown is labelled.
+    rows = kq.run_query(store, "entity_links", {"iri": iri})
     if not rows:
         raise NotFound(
             f"nothing in the graph is about {id!r}; find entities with GET /agencies?q=…"
         )
     name, aliases, types = None, [], []
     attributes: dict[str, list[str]] = {}
-    relations = []
+    links = []
     for r in rows:
         predicate, other, out = r["predicate"], r["other"], r["direction"] == "out"
         is_iri = r.get("otherIsIri") == "true"
@@ -712,23 +738,25 @@ def get_entity(
         elif out and not is_iri:
             attributes.setdefault(_compact(predicate), []).append(other)
         elif predicate not in _NOT_RELATIONS and predicate not in _NAMES:
-            relations.append(
-                Relation(
-                    predicate=predicate,
-                    property=_compact(predicate),
-                    direction=r["direction"],
-                    other=EntityRef(iri=other, name=r.get("otherLabel")),
-                )
-            )
+            links.append(r)
+    links.sort(key=_relation_order)
+    page = _page(links, relation_limit, relation_offset)
+    labels = _labels(store, (r["other"] for r in page if r.get("otherIsIri") == "true"))
+    relations = [
+        Relation(
+            predicate=r["predicate"],
+            property=_compact(r["predicate"]),
+            direction=r["direction"],
+            other=EntityRef(iri=r["other"], name=labels.get(r["other"])),
+        )
+        for r in page
+    ]
     evidence = (
         _evidence_rows(store, {"subject": iri}, evidence_limit)
         + _evidence_rows(store, {"object": iri}, evidence_limit)
     )
-    total = sum(
-        int(row["count"] or 0)
-        for key in ("subject", "object")
-        for row in kq.run_query(store, "evidence_count", {key: iri})
-    )
+    counted = kq.run_query(store, "node_evidence_count", {"node": iri})
+    total = int(counted[0]["count"] or 0) if counted else 0
     entity = Entity(
         iri=iri,
         id=local_name(iri),
@@ -737,10 +765,53 @@ def get_entity(
         types=sorted(types),
         attributes=attributes,
         relations=relations,
+        relations_total=len(links),
+        relation_limit=relation_limit,
+        relation_offset=relation_offset,
         evidence=[_evidence(r) for r in evidence[:evidence_limit]],
         evidence_total=total,
     )
     return ld.respond(request, entity, ld.ENTITY)  # type: ignore[no-any-return]
+
+
+def _relation_order(row: Mapping[str, Any]) -> tuple[bool, str, str]:
+    """Out-going relations first, then by property, then by the other end's IRI."""
+    return (row["direction"] != "out", _compact(row["predicate"]), row["other"])
+
+
+# A node's label, best first: its name, a document's 文号, a title.  ``%s`` is filled
+# with the N-Triples forms of NamedNodes (IRIs read from the store), never client text.
+# (A second VALUES block for the three predicates made pyoxigraph scan every label
+# of the store: 0.55 s for a page of 100 on 10,000 documents, against 5 ms.)
+_LABELS = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?node ?rank ?label WHERE {
+  VALUES ?node { %s }
+  { ?node skos:prefLabel ?label BIND(0 AS ?rank) }
+  UNION { ?node eli:id_local ?label BIND(1 AS ?rank) }
+  UNION { ?node dcterms:title ?label BIND(2 AS ?rank) }
+}
+"""
+_LABEL_BATCH = 400  # IRIs in one VALUES block
+
+
+def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """The label of each node of one page of relations, in one query per 400 nodes.
+
+    entity_neighbourhood's rule (a prefLabel, a 文号 or a title), but the best of them
+    rather than any one, and the smallest of two of a kind, so a page is the same
+    every time.
+    """
+    nodes = sorted(set(iris))
+    best: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(nodes), _LABEL_BATCH):
+        values = " ".join(str(ox.NamedNode(n)) for n in nodes[start : start + _LABEL_BATCH])
+        for row in store.select(_LABELS % values):
+            ranked = (int(row["rank"]), row["label"])
+            best[row["node"]] = min(best.get(row["node"], ranked), ranked)
+    return {node: label for node, (_, label) in best.items()}
 
 
 @entities.get(
@@ -771,7 +842,7 @@ def edge_evidence(
     p = _expand(predicate.strip())
     edge = [
         r
-        for r in kq.run_query(store, "entity_neighbourhood", {"iri": ends[0].iri})
+        for r in kq.run_query(store, "entity_links", {"iri": ends[0].iri})
         if r["direction"] == "out" and r["predicate"] == p and r["other"] == ends[1].iri
     ]
     if not edge:
