@@ -136,6 +136,7 @@ class QueryInfo(BaseModel):
                             "description": "canonical 文号 of the cited document",
                         }
                     ],
+                    "examples": [{"number": "湘政办发〔2021〕79号"}],
                     "sparql": "SELECT …",
                 }
             ]
@@ -145,6 +146,10 @@ class QueryInfo(BaseModel):
     name: str
     summary: str
     params: list[QueryParam]
+    examples: list[dict[str, str]] = Field(
+        description="Parameter values, one set per example, that give a non-empty answer "
+        "on the seed corpus (the query file's `# example:` lines)"
+    )
     sparql: str
 
     @classmethod
@@ -156,6 +161,7 @@ class QueryInfo(BaseModel):
                 QueryParam(name=p.name, kind=p.kind, required=p.required, description=p.description)
                 for p in query.params
             ],
+            examples=query.example_values(),
             sparql=query.sparql,
         )
 

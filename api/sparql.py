@@ -513,7 +513,6 @@ PAGE_TEMPLATE = STATIC_DIR / "sparql.html"
 # descriptions ("e.g. …") serve; a deployment with other data may add some here.
 EXAMPLE_DEFAULTS: dict[str, dict[str, str]] = {}
 
-_EXAMPLE_LINE = re.compile(r"^#\s*example\s*:\s*(.*?)\s*$")
 _EG = re.compile(r"(?:e\.g\.|例如|如)\s*[:：]?\s*([^\s，。；;,、]+)")
 
 
@@ -527,21 +526,14 @@ class Example:
 
 
 def example_values(query: NamedQuery) -> dict[str, str]:
-    """Values for the parameters: ``# example:`` lines, then defaults, then "e.g." text.
+    """Values for the parameters: the first ``# example:`` line, then defaults, then
+    "e.g." text.
 
     Optional parameters take only explicit values, so an example is not narrowed
     for nothing.
     """
-    values: dict[str, str] = {}
-    for line in query.sparql.splitlines():
-        if not line.startswith("#") and line.strip():
-            break
-        match = _EXAMPLE_LINE.match(line)
-        if match:
-            for pair in re.split(r"[;；]\s*", match.group(1)):
-                key, sep, value = pair.partition("=")
-                if sep and key.strip() and value.strip():
-                    values.setdefault(key.strip(), value.strip())
+    found = query.example_values()
+    values: dict[str, str] = found[0] if found else {}
     for key, value in EXAMPLE_DEFAULTS.get(query.name, {}).items():
         values.setdefault(key, value)
     for param in query.params:

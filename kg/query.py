@@ -35,7 +35,7 @@ QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
 
 PARAM_KINDS = ("literal", "iri", "docno")
 
-_HEADER = re.compile(r"^#\s*(name|summary|param)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(name|summary|param|example)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<optional>\?)?"
     r"(?:\s*\((?P<kind>[a-z]+)\))?"
@@ -62,9 +62,16 @@ class NamedQuery:
     params: tuple[Param, ...]
     sparql: str
     path: Path
+    # One example per ``# example: name=value; other=value`` line: parameter values
+    # that answer on the seed corpus (pairs, so that the query stays hashable).
+    examples: tuple[tuple[tuple[str, str], ...], ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+    def example_values(self) -> list[dict[str, str]]:
+        """The examples as parameter → value mappings, in the file's order."""
+        return [dict(pairs) for pairs in self.examples]
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     """Read one ``.rq`` file and its header; the name defaults to the file's stem."""
     text = path.read_text(encoding="utf-8")
     name, summary, params = path.stem, "", []
+    examples: list[tuple[tuple[str, str], ...]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -108,9 +116,31 @@ def parse_query_file(path: Path) -> NamedQuery:
             name = value
         elif key == "summary":
             summary = value
+        elif key == "example":
+            examples.append(_parse_examples(value))
         else:
             params.append(_parse_param(value, path))
-    return NamedQuery(name=name, summary=summary, params=tuple(params), sparql=text, path=path)
+    known = {p.name for p in params}
+    return NamedQuery(
+        name=name,
+        summary=summary,
+        params=tuple(params),
+        sparql=text,
+        path=path,
+        # A value for something that is no parameter is ignored.
+        examples=tuple(tuple(p for p in pairs if p[0] in known) for pairs in examples),
+    )
+
+
+def _parse_examples(spec: str) -> tuple[tuple[str, str], ...]:
+    """``name=value; other=value`` (full-width ；, or just a space before the next
+    ``name=``); pairs without a value are skipped."""
+    pairs: dict[str, str] = {}
+    for pair in re.split(r"[;；]\s*|\s+(?=[A-Za-z_]\w*\s*=)", spec):
+        key, sep, value = pair.partition("=")
+        if sep and key.strip() and value.strip():
+            pairs.setdefault(key.strip(), value.strip())
+    return tuple(pairs.items())
 
 
 def _parse_param(spec: str, path: Path) -> Param:

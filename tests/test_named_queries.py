@@ -369,6 +369,26 @@ CASES = [
         ],
     ),
     Case(
+        "links-hubei",
+        "entity_links",
+        {"iri": hospital("湖北省人民医院")},
+        [
+            {
+                "direction": "out",
+                "predicate": HPNS + "collaboratesWith",
+                "other": hospital("赤壁市人民医院"),
+                "otherIsIri": "true",
+            },
+            {"direction": "in", "predicate": HPNS + "mentions", "otherIsIri": "true"},
+            {
+                "direction": "out",
+                "predicate": "http://www.w3.org/2004/02/skos/core#prefLabel",
+                "other": "湖北省人民医院",
+                "otherIsIri": "false",
+            },
+        ],
+    ),
+    Case(
         "evidence-hubei-chibi",
         "evidence_for_edge",
         {
@@ -388,6 +408,13 @@ CASES = [
             "object": hospital("赤壁市人民医院"),
         },
         [{"count": "1"}],
+        mode="exact",
+    ),
+    Case(
+        "node-evidence-count-hubei",
+        "node_evidence_count",
+        {"node": hospital("湖北省人民医院")},
+        [{"count": "2"}],  # the collaboration with 赤壁市人民医院 and the mention
         mode="exact",
     ),
 ]
@@ -495,3 +522,14 @@ def test_cites_transitive_depths(params: dict[str, str], expected: dict[str, int
     rows = kq.run_query(store, "cites_transitive", {"number": "测发〔2020〕1号", **params})
     got = {r["docNumber"]: int(r["depth"]) for r in rows}
     assert got == {f"测发〔2020〕{'ABCDEFG'.index(x) + 1}号": d for x, d in expected.items()}
+
+
+@pytest.mark.parametrize("query", kq.list_queries(), ids=lambda q: q.name)
+def test_every_example_answers_on_the_seed_graph(seed: Store, query: kq.NamedQuery) -> None:
+    """``# example:`` values are what GET /queries and the YASGUI page offer: each
+    query's must bind its required parameters and give rows on the seed corpus."""
+    required = {p.name for p in query.params if p.required}
+    assert query.examples or not required, f"{query.name} has no example"
+    for example in query.example_values():
+        assert required <= set(example), f"{query.name}: {example} leaves a required parameter"
+        assert kq.run_query(seed, query.name, example), f"{query.name} {example}"
