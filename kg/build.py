@@ -249,7 +249,10 @@ def build(
         report.catalogue_records = load_catalogue(
             store, settings, catalogue, only_if_missing=True, search=search
         )
-    store.flush()
+    if isinstance(store, Store):
+        store.compact(progress)  # no write-ahead logs left behind, tables compacted
+    else:
+        store.flush()
     return report
 
 

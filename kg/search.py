@@ -20,12 +20,19 @@ hits and snippets show the original text.
 A query is split on whitespace into phrases that must all occur (AND).  A phrase is
 never passed to FTS5 as syntax: it is quoted as an FTS5 string, so ``"``, ``*``,
 ``AND``, ``-``, ``:`` and parentheses are plain characters.  The trigram tokenizer
-needs three characters: a query whose phrases are all shorter (``医保``, ``卫健``)
-is answered by a scan with ``instr`` (an exact substring test, so ``%`` and ``_``
-need no escaping as they would in LIKE); in a mixed query the short phrases filter
-the FTS5 hits the same way.  Ranking: rows whose title holds every phrase come
-first, then bm25 with the title weighted ``TITLE_WEIGHT`` times the body (or, for a
-scan, occurrence counts weighted the same way).  A hit's ``score`` is higher for
+needs three characters, so a second FTS5 table, ``chars``, indexes every character
+as a token: it is fed the folded text with a space between characters (``spaced``),
+and a query whose phrases are all shorter (``药``, ``医保``) is a phrase query of
+single-character tokens there (``"医 保"``).  Its tokenizer counts every character
+but whitespace as a token, so it finds every row holding the phrase, and a few
+more (``a b`` for ``ab``); ``instr`` (an exact substring test, so ``%`` and ``_``
+need no escaping as they would in LIKE) then keeps exactly the rows holding it.  In
+a mixed query the short phrases filter the trigram hits with ``instr`` the same way.
+An index written before ``chars`` existed (schema version 1) is upgraded when opened
+for writing; opened read-only, its short queries are answered by an ``instr`` scan.
+Ranking: rows whose title holds every phrase come first, then bm25 (of the trigram
+or the character table) with the title weighted ``TITLE_WEIGHT`` times the body (for
+a scan, occurrence counts weighted the same way).  A hit's ``score`` is higher for
 better matches (the negated bm25, or the weighted count).
 
 Snippets are cut from the original text (FTS5's ``snippet()`` would show the folded
@@ -79,10 +86,10 @@ TITLE_WEIGHT = 10.0
 MIN_TRIGRAM = 3
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 1000
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_MARK = ("<mark>", "</mark>")
 
-_SCHEMA = f"""
+_TABLES = """
 CREATE TABLE entries (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
@@ -103,12 +110,32 @@ CREATE VIRTUAL TABLE fts USING fts5(
     ftitle, ftext, content='entries', content_rowid='id',
     tokenize='trigram case_sensitive 1'
 );
+"""
+# Added in version 2, with triggers that feed both tables (version 1's fed fts
+# alone).  Contentless: the spaced text is only tokenized, never stored, so a delete
+# passes the values written, which spaced() (a function registered on every
+# connection) gives again.  Every category but Z* (whitespace) is a token character.
+_CHARS = """
+CREATE VIRTUAL TABLE chars USING fts5(
+    ftitle, ftext, content='',
+    tokenize="unicode61 categories 'L* M* N* P* S* C*' remove_diacritics 0"
+);
+DROP TRIGGER IF EXISTS entries_ai;
+DROP TRIGGER IF EXISTS entries_ad;
 CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
     INSERT INTO fts(rowid, ftitle, ftext) VALUES (new.id, new.ftitle, new.ftext);
+    INSERT INTO chars(rowid, ftitle, ftext)
+        VALUES (new.id, spaced(new.ftitle), spaced(new.ftext));
 END;
 CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
     INSERT INTO fts(fts, rowid, ftitle, ftext) VALUES ('delete', old.id, old.ftitle, old.ftext);
+    INSERT INTO chars(chars, rowid, ftitle, ftext)
+        VALUES ('delete', old.id, spaced(old.ftitle), spaced(old.ftext));
 END;
+"""
+_SCHEMA = f"{_TABLES}{_CHARS}PRAGMA user_version = {SCHEMA_VERSION};\n"
+_UPGRADE_FROM_1 = f"""{_CHARS}
+INSERT INTO chars(rowid, ftitle, ftext) SELECT id, spaced(ftitle), spaced(ftext) FROM entries;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -277,6 +304,16 @@ def fold(text: str) -> str:
     return " ".join(filter(None, "".join(pieces).split(" ")))
 
 
+def spaced(folded: str) -> str:
+    """Folded text as the character table takes it: a space between characters.
+
+    So every character is a token of its own and a short phrase a phrase of them
+    (``医保`` → ``医 保``).  Deterministic: the same text gives the same tokens again
+    when its row is deleted.
+    """
+    return " ".join(folded)
+
+
 def parse_query(query: str) -> tuple[str, ...]:
     """The phrases of a user query, folded and de-duplicated, in order.
 
@@ -388,18 +425,25 @@ class SearchIndex:
                 # WAL lets the API read while a build writes.
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._ensure_schema()
+            self._conn.create_function("spaced", 1, spaced, deterministic=True)
+            self._has_chars = self._ensure_schema()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the search index at {self.path}: {exc}") from exc
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self) -> bool:
+        """Create or upgrade the schema; whether the character table is there."""
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
-            return
+            return True
+        if version == 1 and self.read_only:
+            return False  # short phrases are scanned for, as version 1 did
+        if version == 1:
+            self._conn.executescript("BEGIN;" + _UPGRADE_FROM_1 + "COMMIT;")
+            return True
         tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version == 0 and tables == 0 and not self.read_only:
             self._conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
-            return
+            return True
         raise StoreError(
             f"{self.path} is not a search index of schema version {SCHEMA_VERSION} "
             f"(found version {version}): delete it and rebuild with `kg build`"
@@ -504,15 +548,19 @@ class SearchIndex:
         mark: tuple[str, str] = DEFAULT_MARK,
         context: int = 40,
         escape: Callable[[str], str] | None = html.escape,
+        scan: bool = False,
     ) -> SearchPage:
         """One page of the things matching every phrase of ``query``, best first.
 
-        ``types`` keeps only those types (None or empty: all).  Raises QueryError
-        for an empty or over-long query, an unknown type or a bad page.
+        ``types`` keeps only those types (None or empty: all).  ``scan`` answers a
+        query of short phrases by an ``instr`` scan of every row instead of the
+        character table (as for an index of schema version 1): the same things,
+        ranked by weighted occurrence counts; for tests and benchmarks.  Raises
+        QueryError for an empty or over-long query, an unknown type or a bad page.
         """
         phrases = parse_query(query)
         type_list = self._check_page(types, limit, offset)
-        sql, params = self._matching_sql(phrases, type_list)
+        sql, params = self._matching_sql(phrases, type_list, scan=scan)
         # Rank on ids and scores only; bodies are read for the page alone (a common
         # word matches thousands of documents, and carrying their texts through the
         # window functions cost a hundred milliseconds).
@@ -557,7 +605,12 @@ class SearchIndex:
         type_list = self._check_page(types, 1, 0)
         sql, params = self._matching_sql(phrases, type_list)
         with self._lock:
-            rows = self._query(f"SELECT key, max(score) FROM ({sql}) GROUP BY key", params)
+            # Materialised: flattened into the aggregate, bm25() is refused
+            # ("unable to use function bm25 in the requested context").
+            rows = self._query(
+                f"WITH hits AS MATERIALIZED ({sql}) SELECT key, max(score) FROM hits GROUP BY key",
+                params,
+            )
         return {key: float(score) for key, score in rows}
 
     @staticmethod
@@ -576,19 +629,31 @@ class SearchIndex:
             raise QueryError(f"offset must be 0 or more, not {offset!r}")
         return type_list
 
-    @staticmethod
-    def _matching_sql(phrases: Sequence[str], types: Sequence[str]) -> tuple[str, list[Any]]:
-        """A SELECT of (id, key, in_title, score) per match."""
+    def _matching_sql(
+        self, phrases: Sequence[str], types: Sequence[str], *, scan: bool = False
+    ) -> tuple[str, list[Any]]:
+        """A SELECT of (id, key, in_title, score) per match.
+
+        Short phrases alone go to the character table, unless ``scan`` asks for the
+        ``instr`` scan of every row (kept for indexes of schema version 1, and so
+        that benchmarks can compare the two).
+        """
         long_ = [p for p in phrases if len(p) >= MIN_TRIGRAM]
         short = [p for p in phrases if len(p) < MIN_TRIGRAM]
         params: list[Any] = []
         in_title = " AND ".join(["instr(e.ftitle, ?) > 0"] * len(phrases))
         params += phrases
+        where_params: list[Any]
         if long_:
             score = f"-bm25(fts, {TITLE_WEIGHT}, 1.0)"
             source = "fts JOIN entries e ON e.id = fts.rowid"
             where = ["fts MATCH ?"]
-            where_params: list[Any] = [" AND ".join(_fts_string(p) for p in long_)]
+            where_params = [" AND ".join(_fts_string(p) for p in long_)]
+        elif self._has_chars and not scan:
+            score = f"-bm25(chars, {TITLE_WEIGHT}, 1.0)"
+            source = "chars JOIN entries e ON e.id = chars.rowid"
+            where = ["chars MATCH ?"]
+            where_params = [" AND ".join(_fts_string(spaced(p)) for p in short)]
         else:
             # Occurrences, title ones weighted: the scan's stand-in for bm25.
             count = "(length({col}) - length(replace({col}, ?, ''))) / length(?)"
@@ -601,6 +666,8 @@ class SearchIndex:
             source = "entries e"
             where = []
             where_params = []
+        # The exact substring test: it filters the trigram hits, drops the character
+        # table's near misses (``a b`` for ``ab``), or, scanning, tests every row.
         for p in short:
             where.append("(instr(e.ftitle, ?) > 0 OR instr(e.ftext, ?) > 0)")
             where_params += [p, p]

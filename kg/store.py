@@ -8,7 +8,8 @@ interface over a SPARQL 1.1 server) when ``settings.remote_endpoint`` is set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +173,50 @@ class Store:
     def flush(self) -> None:
         if not self.read_only and self.path is not None:
             self._store.flush()
+
+    def compact(self, progress: Callable[[str, int, int], None] | None = None) -> None:
+        """Leave the store directory as RocksDB tables alone: no write-ahead log to replay.
+
+        Three steps, each announced as ``progress(step, index, 3)``:
+
+        1. ``flush()`` writes the in-memory tables out as table files, so the
+           write-ahead log (``*.log``) holds nothing that is not in a table.
+        2. ``optimize()`` compacts every column family: fewer table files, and the
+           entries deleted or overwritten by replaced graphs are dropped.
+        3. Close and reopen.  Oxigraph opens RocksDB with ``recycle_log_file_num=10``,
+           so the logs made obsolete by the flush are kept, full size, to be reused
+           while the database stays open (2.6 GB of a 10,000-document build); RocksDB
+           deletes them only when it opens the directory again.
+
+        Nothing else in this process may hold the store (an unfinished query result
+        keeps it open): reopening would then fail, and this raises StoreError.
+        Does nothing for an in-memory or read-only store.
+        """
+        if self.read_only or self.path is None:
+            return
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("store: writing memory tables to disk", lambda: self._store.flush()),
+            ("store: compacting tables", lambda: self._store.optimize()),
+            ("store: reopening to drop the write-ahead logs", self._reopen),
+        ]
+        for index, (step, run) in enumerate(steps, start=1):
+            if progress:
+                progress(step, index, len(steps))
+            try:
+                run()
+            except OSError as exc:
+                raise StoreError(f"compacting the store at {self.path} failed: {exc}") from exc
+
+    def _reopen(self) -> None:
+        del self._store  # the last reference: pyoxigraph closes RocksDB here
+        gc.collect()  # and any query result caught in a reference cycle with it
+        try:
+            self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot reopen the store at {self.path} after compacting it: {exc}; "
+                "something in this process still holds it (an unfinished query result?)"
+            ) from exc
 
     def close(self) -> None:
         """Release the store: pyoxigraph closes it when the object is collected."""

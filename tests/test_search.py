@@ -142,12 +142,12 @@ RANKED = [
     # Phrases are AND-ed, wherever in title or body each one occurs.
     ("紧密型 实行人员", [COUNTY]),
     ("益阳市 医院", [YIYANG_TCM]),
-    # Two-character phrases fall back to a substring scan, ranked by title hits
-    # then weighted occurrences.
-    ("医保", [MEDICAL_SECURITY, COUNTY, REPLY]),
+    # Two-character phrases go to the character table, ranked the same way: title
+    # hits, then bm25 (one 医保 each: the reply's shorter body edges ahead).
+    ("医保", [MEDICAL_SECURITY, REPLY, COUNTY]),
     ("卫健", [NHC]),
     ("签约", [FAMILY_DOCTOR, REPLY]),
-    ("卫生", [PROVINCE, NHC, COUNTY, REPLY]),  # title hits, then 14 > 11 > 1 = 1
+    ("卫生", [NHC, PROVINCE, REPLY, COUNTY]),
     # Mixed: the 3+ character phrase goes to FTS5, the short one filters.
     ("医共体 医保", [COUNTY]),
     ("家庭医生 医保", [REPLY]),
@@ -169,6 +169,76 @@ def test_ranked_keys(index: SearchIndex, query: str, expected: list[str]) -> Non
     assert page.total == len(expected)
     scores = [hit.score for hit in page.items]
     assert all(isinstance(s, float) for s in scores)
+
+
+# 1- and 2-character queries: the trigram table cannot answer them, the character
+# table does.  Expected: what an instr scan of every row finds, in ranked order.
+SHORT = [
+    ("药", [COUNTY]),  # 药品耗材, in the body only
+    ("县", [COUNTY_TCM, CONSORTIUM, TASK, COUNTY]),
+    ("委", [NHC, PROVINCE, REPLY, COUNTY]),  # 委员会 in titles, 我委 in the reply's body
+    ("5", [REPLY, PROVINCE]),  # 第0356号 in a title; ２０２５ folded to 2025 in a body
+    ("“", [PROVINCE]),
+    ("：", [PROVINCE, COUNTY]),  # full-width colon, folded to ":"
+    ("中医", [YIYANG_TCM, COUNTY_TCM, COUNTY]),
+    ("试行", [COUNTY]),
+    ("答复", [REPLY]),
+    ("县域", [TASK, COUNTY]),
+    ("保局", [MEDICAL_SECURITY, REPLY]),
+    ("江县", [COUNTY_TCM, CONSORTIUM, COUNTY]),
+    ("80", [PROVINCE]),
+    ("（试", [COUNTY]),  # punctuation is a character like any other
+    # Characters apart in the text are no 2-character phrase: "单位：\n《桃江县" folds
+    # to "单位: 《桃江县", and "执行。\n一、" to "执行。 一、"; the table's near miss is
+    # dropped by the exact substring test.
+    ("：《", []),
+    ("。一", []),
+    ("药品 医保", [COUNTY]),  # two short phrases, AND-ed
+    ("医保 答复", [REPLY]),
+    ("药 签约", []),
+    ("ai", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SHORT, ids=[q for q, _ in SHORT])
+def test_short_queries_use_the_character_table(
+    index: SearchIndex, query: str, expected: list[str]
+) -> None:
+    page = index.search(query, limit=100)
+    assert [hit.key for hit in page.items] == expected
+    assert page.total == len(expected)
+    scanned = index.search(query, limit=100, scan=True)
+    assert sorted(hit.key for hit in scanned.items) == sorted(expected)
+    # And the character table is what answered: the query plan reads it, not entries.
+    sql, params = index._matching_sql(tuple(fold(query).split()), [])
+    plan = " ".join(row[-1] for row in index._conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "VIRTUAL TABLE INDEX" in plan and "SCAN e" not in plan
+
+
+SHORT_PIECES = "".join(sorted({ch for d in ALL_DOCS for ch in fold(d.title + d.text)}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(ALL_DOCS),
+    st.data(),
+    st.text(alphabet=SHORT_PIECES + " \n", min_size=1, max_size=5),
+)
+def test_short_queries_find_what_a_scan_finds(
+    sample: SearchDoc, data: st.DataObject, random_query: str
+) -> None:
+    """Any 1-2 character piece of a text, or short phrases of its characters."""
+    text = fold(sample.text)
+    start = data.draw(st.integers(0, len(text) - 1))
+    piece = text[start : start + data.draw(st.integers(1, 2))]
+    for query in (piece, random_query):
+        try:
+            page = SHARED.search(query, limit=1000)
+        except QueryError:
+            continue
+        scanned = SHARED.search(query, limit=1000, scan=True)
+        assert sorted(h.key for h in page.items) == sorted(h.key for h in scanned.items)
+        assert page.total == scanned.total
 
 
 def test_title_weighted_over_body(index: SearchIndex) -> None:
@@ -201,7 +271,7 @@ LITERAL = [
     ("%%", []),
     # Literal special characters that do occur in the text are found.
     ("80%", [PROVINCE]),
-    ("%", [PROVINCE, REPLY]),  # equal scores: by key
+    ("%", [REPLY, PROVINCE]),  # once each: the shorter body first
     ("<优质服务基层行>", [PROVINCE]),
     ("“优质服务基层行”", [PROVINCE]),
     ("《桃江县", [COUNTY]),
@@ -288,7 +358,7 @@ def test_fold_offsets_point_at_whole_original_characters(text: str) -> None:
 TYPED = [
     ("医共体", ["consortium"], [CONSORTIUM]),
     ("医共体", ["document", "task"], [TASK, COUNTY]),
-    ("医院", ["hospital"], [COUNTY_TCM, YIYANG_TCM]),
+    ("医院", ["hospital"], [YIYANG_TCM, COUNTY_TCM]),
     ("医保", ["agency"], [MEDICAL_SECURITY]),
     ("医保", ["person"], []),
     ("医共体", [], [CONSORTIUM, TASK, COUNTY]),  # empty: no filter
@@ -421,6 +491,31 @@ def test_remove_graphs_and_deduplicated_entity() -> None:
         assert index.count() == 0
 
 
+def char_vocabulary(index: SearchIndex) -> list[tuple[str, int, int]]:
+    """Every token of the character table with its row and occurrence counts."""
+    conn = index._conn
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, chars, 'row')"
+    )
+    return conn.execute("SELECT term, doc, cnt FROM temp.vocab ORDER BY term").fetchall()
+
+
+def test_character_table_kept_in_step_by_replacements() -> None:
+    """Contentless, it forgets a row only if deleted with the very tokens written."""
+    with build() as index:
+        index.replace_graphs([G_COUNTY], COUNTY_V2)
+        index.replace_graphs([G_REPLY], [])
+        index.replace_graphs([], REPLY_DOCS)
+        index.replace_graphs([], REPLY_DOCS)
+        with build(COUNTY_V2 + PROVINCE_DOCS + REPLY_DOCS) as fresh:
+            assert char_vocabulary(index) == char_vocabulary(fresh)
+        for query in ("药", "中医", "单独", "签约", "医保"):
+            assert sorted(keys(index, query)) == sorted(keys(index, query, scan=True))
+        assert keys(index, "药") == []  # 药品耗材 was in the first version only
+        index.replace_graphs([G_COUNTY, G_PROVINCE, G_REPLY], [])
+        assert char_vocabulary(index) == []
+
+
 def test_failure_midway_leaves_the_old_state() -> None:
     def failing() -> Iterator[SearchDoc]:
         yield from COUNTY_V2
@@ -462,6 +557,45 @@ def test_on_disk_index_persists_and_opens_read_only(tmp_path: Path) -> None:
         assert keys(index, "医共体") == [CONSORTIUM, TASK, COUNTY]
         with pytest.raises(StoreError, match="read-only"):
             index.replace_graphs([G_COUNTY], [])
+
+
+def downgrade_to_version_1(path: Path) -> None:
+    """Make ``path`` an index as schema version 1 wrote it: no character table."""
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            """
+            DROP TRIGGER entries_ai;
+            DROP TRIGGER entries_ad;
+            DROP TABLE chars;
+            CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
+                INSERT INTO fts(rowid, ftitle, ftext) VALUES (new.id, new.ftitle, new.ftext);
+            END;
+            CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
+                INSERT INTO fts(fts, rowid, ftitle, ftext)
+                    VALUES ('delete', old.id, old.ftitle, old.ftext);
+            END;
+            PRAGMA user_version = 1;
+            """
+        )
+    conn.close()
+
+
+def test_version_1_index_is_scanned_read_only_and_upgraded_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "store.search.sqlite"
+    build(path=path).close()
+    downgrade_to_version_1(path)
+    with SearchIndex(path, read_only=True) as old:
+        assert keys(old, "医保") == [MEDICAL_SECURITY, COUNTY, REPLY]  # scanned: equal counts
+        assert keys(old, "医共体") == [CONSORTIUM, TASK, COUNTY]
+    with SearchIndex(path) as upgraded:
+        assert keys(upgraded, "医保") == [MEDICAL_SECURITY, REPLY, COUNTY]
+        upgraded.replace_graphs([G_COUNTY], COUNTY_V2)
+        assert keys(upgraded, "药") == []
+        assert keys(upgraded, "单独") == [COUNTY]
+    with SearchIndex(path, read_only=True) as reopened, sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert keys(reopened, "签约") == [FAMILY_DOCTOR, REPLY]
+    conn.close()
 
 
 def test_missing_or_foreign_file_is_a_store_error(tmp_path: Path) -> None:
@@ -550,6 +684,19 @@ def test_sparql_rank_function_uses_the_index(store: ox.Store, index: SearchIndex
     rows = list(store.query(sparql, custom_functions=functions))
     # Body text is in the index, not the store: the notice and the reply are found.
     assert {row["thing"].value for row in rows} == {MEDICAL_SECURITY, COUNTY, REPLY}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("医共体", {CONSORTIUM, TASK, COUNTY}), ("药", {COUNTY}), ("县域 医共体", {TASK, COUNTY})],
+)
+def test_index_scores_for_each_kind_of_query(
+    index: SearchIndex, query: str, expected: set[str]
+) -> None:
+    """The trigram, character and mixed paths all score (bm25 needs its own subquery)."""
+    scores = index.scores(query)
+    assert set(scores) == expected
+    assert all(score > 0 for score in scores.values())
 
 
 # --- from a mapped graph -------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Chinese full-text search over document text, titles and entity labels.
 
 Backed by SQLite FTS5 with the trigram tokenizer (kg/search.py), kept in step with
-the store by `kg build`.  Queries of one or two characters fall back to a scan.
+the store by `kg build`; queries of one or two characters go to a second FTS5 table
+whose tokens are single characters.
 """
 
 from __future__ import annotations
