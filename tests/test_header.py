@@ -189,7 +189,33 @@ PRIORITY_PROPOSAL_REPLY = """
 你们在市政协十三届四次会议上提出的《关于完善门诊慢特病保障的提案》收悉，现答复如下：
 """
 
+JOINT_TITLE_ISSUERS_WRAP = """
+国家卫生健康委
+财政部
+国家医保局
+文件
+
+国卫财务发〔2023〕9号
+
+**国家卫生健康委 财政部 人力资源社会保障部
+国家医保局 国家中医药局关于完善乡镇卫生院
+绩效工资政策的通知**
+
+各省、自治区、直辖市卫生健康委、财政厅（局）：
+
+现就有关事项通知如下。
+"""
+
 HEADER_CASES = [
+    pytest.param(
+        JOINT_TITLE_ISSUERS_WRAP,
+        {
+            "number": "国卫财务发〔2023〕9号",
+            "title": "国家卫生健康委 财政部 人力资源社会保障部 国家医保局 国家中医药局关于完善乡镇卫生院绩效工资政策的通知",
+            "type": "通知",
+        },
+        id="joint-title-list-of-issuers-wraps-before-关于",
+    ),
     pytest.param(
         TITLE_WITH_INNER_文种_WORD,
         {

@@ -26,6 +26,7 @@ from kg.extraction import lexicon as lx
 from kg.extraction.wordlists import word_list
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_QUANTIFIED_LEVELS = re.compile(r"各[省市区县州盟旗乡镇（）()、]*、$")
 _WORDY = re.compile(r"[\u4e00-\u9fff0-9A-Za-z+＋]")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
@@ -111,6 +112,10 @@ class _Sentence:
         if i < 0 or text[i] not in (first or self.words["level_chars"]):
             return False
         if i > 0 and text[i - 1] in self.words["level_deny_before"]:
+            return False
+        # 各县、区人民政府, 各市、县（区）卫生健康局: the 各 of a run of bare levels reaches
+        # the last one, so the body is a class, not the document's own district's body.
+        if _QUANTIFIED_LEVELS.search(text, max(0, i - 12), i):
             return False
         # jieba glues a preposition to a level character (由省|卫生, 对市|六届).
         return (
@@ -592,7 +597,7 @@ def find_leads(
 
 
 _LEADS_BEFORE = re.compile(
-    r"(?:为牵头(?:医院|单位)[，,]?|牵头[，,]?)(?:组建|成立|建立|组成|建设)了?(?:紧密型)?"
+    r"(?:为牵头(?:医院|单位)[，,]?|牵头[，,]?)(?:组建|成立|建立|组成|建设)了?的?(?:紧密型)?"
 )
 _LIST_GAP = re.compile(r"[、，,]?(?:以及|和|及|与)?")
 _LEADS_AFTER_GAP = re.compile(r"(?:是|则)?由")
@@ -611,8 +616,10 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
     def in_title(a: int, b: int) -> bool:
         return any(x < a and b < y for x, y in titles)
 
+    known: dict[int, int] = {}  # end → start of the longest lexicon programme ending there
     for start, end, word, programme in lx.hits(lex.programme_auto, text):
         found.append(Candidate("programme", start, end, word, {"core": programme.core}))
+        known[end] = min(start, known.get(end, start))
     taken = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for match in _QUOTED.finditer(text):
         inner = match.group(1).replace(" ", "")
@@ -704,6 +711,14 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         if was_generic or len(stem) < 3 or _COUNTED.search(stem) or name.endswith(deny):
             continue
         if not any(cue in stem for cue in words["programme_stem_cues"]):
+            continue
+        # 足额保障国家基本公共卫生服务项目: a span that only puts words before a known
+        # programme is that programme, unless the words are a place (湖南省千县工程).
+        if (
+            end in known
+            and known[end] > begin
+            and not text[begin : known[end]].endswith(tuple(words["level_chars"]))
+        ):
             continue
         found.extend(_split_conjuncts(begin, end, name, words))
     heads = tuple(words["clinical_centre_heads"])

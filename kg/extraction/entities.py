@@ -49,16 +49,20 @@ def compact(clean: str) -> Compact:
     lines = clean.split("\n")
     pos = 0
     prev_line = ""
+    adjacent = False  # the previous non-empty line is the line just before (same paragraph)
     for n, line in enumerate(lines):
         stripped = line.strip()
-        if stripped:
-            if keep and _breaks(prev_line, stripped):
+        if not stripped:
+            adjacent = False
+        else:
+            if keep and _breaks(prev_line, stripped, adjacent):
                 keep.append(-1)  # a kept line break; its clean index is filled in below
             base = pos
             for i, ch in enumerate(line):
                 if not ch.isspace():
                     keep.append(base + i)
             prev_line = stripped
+            adjacent = True
         pos += len(line) + 1
     chars: list[str] = []
     idx: list[int] = []
@@ -73,9 +77,17 @@ def compact(clean: str) -> Compact:
     return Compact("".join(chars), tuple(idx))
 
 
-def _breaks(prev: str, line: str) -> bool:
+def _breaks(prev: str, line: str, adjacent: bool = False) -> bool:
     """Whether the break between two lines ends a sentence or a heading."""
     prev = prev.rstrip("*")
+    # A title wrapped over lines of one paragraph (…关于印发基层慢性病 / 一体化…方案的通知).
+    if (
+        adjacent
+        and "关于" in prev
+        and not prev.endswith(tuple(_TERMINAL))
+        and not _HEADING.match(line)
+    ):
+        return False
     return prev.endswith(tuple(_TERMINAL)) or bool(_HEADING.match(line)) or len(prev) < 30
 
 
@@ -198,8 +210,12 @@ _RELATIVE = {"委": ("委员会", "委"), "局": ("局",), "厅": ("厅",), "办
 def _relative_agencies(build: _Builder, header: Header) -> None:
     """我委/本委 etc. name the issuer when the issuer is that kind of body."""
     issuer = header.issuer or ""
+    # The 办公厅 of a commission writes 我委 for the commission (国家卫生健康委办公厅).
+    parent = re.sub(r"办公[厅室]$", "", issuer)
     for match in re.finditer(r"(?:我|本)(委|局|厅|办)(?![员会])", build.view.text):
-        if issuer.endswith(_RELATIVE[match.group(1)]):
+        if issuer.endswith(_RELATIVE[match.group(1)]) or (
+            parent != issuer and parent.endswith(_RELATIVE[match.group(1)])
+        ):
             build.add("agency", match.group(0), match.start(), match.end())
 
 
@@ -373,8 +389,14 @@ def _segment_names(segment: str) -> list[tuple[str, int]]:
 
 
 _LEAD_THEN_MEMBERS = re.compile(
-    r"(?:以|由)(?P<lead>[^，,。；;：:]{2,40}?)(?:为|作为)牵头(?:医院|单位)[，,]\s*"
+    r"(?:以|由)(?P<lead>[^，,。；;：:]{2,40}?)(?:(?:为|作为)牵头(?:医院|单位)|牵头)[，,]\s*"
     r"(?:其他)?成员(?:单位|医院|机构)(?:包括|为|有|是)?[：:]?(?P<members>[^。；;]{2,400})"
+)
+# （四）开封市儿科专科联盟。由开封市儿童医院牵头，…: a heading names the consortium and
+# its first sentence says who leads it.
+_HEADING_THEN_LEAD = re.compile(
+    r"(?m)^(?:（[一二三四五六七八九十]+）|\d{1,2}[.．、])?(?P<consortium>[^。\n]{2,40})[。．]\s*"
+    r"由(?P<lead>[^，,。；;：:]{2,40}?)(?:(?:为|作为)牵头(?:医院|单位)?|牵头)"
 )
 _MEMBER_TAIL = re.compile(r"等(?:[0-9一二三四五六七八九十]+[家个所])?.*$")
 
@@ -388,12 +410,26 @@ def _lead_and_members(build: _Builder) -> None:
     """
     text = build.view.text
     hospitals = {name for kind, name in build.entities if kind == "hospital"}
+    for match in _HEADING_THEN_LEAD.finditer(text):
+        named = build.entities.get(("consortium", match.group("consortium").strip()))
+        lead = match.group("lead").strip()
+        if named is None or lead not in hospitals or named.attributes.get("lead"):
+            continue
+        named.attributes["lead"] = lead
+        mention = build.mention(match.start("lead"), match.end("lead"))
+        build.relations.append(Relation(lead, "leads", named.name, mention))
     for match in _LEAD_THEN_MEMBERS.finditer(text):
         lead = match.group("lead").strip()
         if lead not in hospitals:
             continue
         listing = _MEMBER_TAIL.sub("", match.group("members"))
-        members = [m for m in split_units(listing) if m in hospitals and m != lead]
+        # …、C和D: the last two of a list are joined by 和/及, not 、.
+        parts = [
+            part
+            for item in split_units(listing)
+            for part in ([item] if item in hospitals else re.split(r"以及|和|及", item))
+        ]
+        members = [m for m in parts if m in hospitals and m != lead]
         consortium = next(
             (
                 e
@@ -427,6 +463,7 @@ _SECTION = re.compile(r"(?m)^(?P<head>（[一二三四五六七八九十]+）[^�
 _ITEM = re.compile(r"(?m)^(?P<number>\d{1,2})[.．、](?P<title>[^。\n]+)")
 _SECTION_ITEM = re.compile(r"(?m)^（(?P<number>[一二三四五六七八九十]+)）(?P<title>[^。\n]+)")
 _TOP = re.compile(r"(?m)^[一二三四五六七八九十]+、")
+_TOP_ITEM = re.compile(r"(?m)^(?P<number>[一二三四五六七八九十]+)、(?P<title>[^。\n]+)")
 # 责任单位：区卫生健康委、区委编办 — a duty list printed without brackets, to the line end.
 _DUTY_BARE = re.compile(
     r"(?:^|(?<=[。；;\n]))(?P<label>责任单位|牵头单位|负责单位|责任部门)[：:](?P<units>[^。\n（）()\[\]【】]+)"
@@ -595,6 +632,25 @@ def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
         end = min(nxt_top, nxt_sec)
         if any(match.start() < s < end for s in item_starts):
             continue  # its 1. 2. items are the tasks
+        numbered.append(
+            (
+                match.start(),
+                end,
+                match.group("number"),
+                match.group("title").strip(),
+                match.start("title"),
+                match.end("title"),
+            )
+        )
+    # A national notice may number its tasks 一、二、… and close each section with the
+    # clause itself (（中央编办、国家卫生健康委负责）): a top-level section with no
+    # （一） or 1. items of its own is then the item.
+    for match in _TOP_ITEM.finditer(text):
+        end = min((t for t in tops if t > match.start()), default=len(text))
+        if any(match.start() < s < end for s, _ in sections) or any(
+            match.start() < s < end for s in item_starts
+        ):
+            continue
         numbered.append(
             (
                 match.start(),

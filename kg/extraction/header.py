@@ -202,10 +202,12 @@ def _title(
             break
         # A letterhead line directly followed by 印发/关于 in the same paragraph opens a
         # two-line title; after a blank line it is the letterhead and the title is next.
+        # The same holds when the next line goes on with more issuers before 关于: a joint
+        # title whose list of bodies wraps (…人力资源社会保障部 / 国家医保局 国家中医药局关于…).
         if (
             i + 1 < len(zone)
             and is_agency_line(zone[i].text)
-            and zone[i + 1].text.lstrip("*").startswith(("印发", "转发", "关于"))
+            and _continues_title(zone[i + 1].text.lstrip("*"))
             and "\n\n" not in text[zone[i].start : zone[i + 1].start]
         ):
             start = i
@@ -232,8 +234,24 @@ def _title(
             break
         if document_type(piece.rstrip("*")) and not piece.startswith("**"):
             break
-    title = _tidy("".join(parts).replace("**", ""))
+    # Issuers printed one after another keep the space between them when their list wraps.
+    joined = parts[0] if parts else ""
+    for piece in parts[1:]:
+        last = joined.replace("**", "").split(" ")[-1]
+        first = piece.replace("**", "").split(" ")[0].partition("关于")[0]
+        both = is_agency_line(last) and first and is_agency_line(first)
+        joined += (" " if both else "") + piece
+    title = _tidy(joined.replace("**", ""))
     return (title or None), used
+
+
+def _continues_title(text: str) -> bool:
+    """A line that carries on a title begun by a line of bodies: 关于…, 印发…, or more
+    bodies separated by spaces and then 关于 (国家医保局 国家中医药局关于…)."""
+    if text.startswith(("印发", "转发", "关于")):
+        return True
+    head, sep, _ = text.partition("关于")
+    return bool(sep) and all(is_agency_line(part) for part in head.split())
 
 
 def _title_goes_on(zone: list[_Line], j: int, text: str) -> bool:
