@@ -4,15 +4,16 @@
 
 Generates a synthetic corpus (benchmarks/generate_corpus.py, with its manifest),
 builds the store with ``kg build --workers 2``, starts ``kg serve`` (one uvicorn
-worker) and ``oxigraph serve-read-only`` on the same store directory, and drives
-five scenarios from a separate load-generator process (benchmarks/loadgen.py) on
-loopback:
+worker), ``oxigraph serve-read-only`` and the floor app (benchmarks/floor_app.py, a
+bare ASGI app under uvicorn) on the same store directory, and drives six scenarios
+from a separate load-generator process (benchmarks/loadgen.py) on loopback:
 
     REST cited-by        GET /documents/{number}/cited-by
     entity look-up       GET /entities/{id}   (GET /documents/{number} if absent)
     search               GET /search?q=
     SPARQL cited-by kg   GET /sparql?query=…        (Accept: SPARQL JSON)
     SPARQL cited-by oxigraph  GET /query?query=…    (the same query text)
+    SPARQL cited-by floor     GET /sparql?query=…   (the same, bare uvicorn app)
 
 Each scenario is run twice per repeat: at concurrency 1 (unloaded latency: the p50
 targets) and at ``--concurrency`` (throughput: the requests/s target; its latencies
@@ -55,6 +56,7 @@ import pyoxigraph as ox
 __all__ = ["Scenario", "main"]
 
 REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 KG = BIN / "kg"
 OXIGRAPH = BIN / "oxigraph"
@@ -62,6 +64,12 @@ GENERATOR = REPO / "benchmarks" / "generate_corpus.py"
 LOADGEN = REPO / "benchmarks" / "loadgen.py"
 IRI_BASE = "https://w3id.org/cn-health-kg/"
 JSON_RESULTS = "application/sparql-results+json"
+
+FLOOR_NOTE = (
+    "floor: benchmarks/floor_app.py, a bare ASGI app under one uvicorn worker that runs the "
+    "query on the event loop with no checks, limits or logging: the least any endpoint "
+    "served by uvicorn can take here"
+)
 
 # The headline SPARQL question, sent byte for byte the same to kg and to oxigraph.
 CITED_BY_SPARQL = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -90,7 +98,7 @@ class Scenario:
     """A named request mix against one server, and what a good answer holds."""
 
     name: str
-    server: str  # "kg" | "oxigraph"
+    server: str  # "kg" | "oxigraph" | "floor"
     urls: tuple[str, ...]
     headers: dict[str, str] = field(default_factory=dict)
     nonempty: tuple[str, ...] = ()
@@ -314,6 +322,7 @@ def pick_parameters(
     manifest: dict[str, Any],
     kg_url: str,
     oxi_url: str,
+    floor_url: str,
     sampler: tuple[str, str],
 ) -> tuple[list[Scenario], list[str]]:
     """The scenarios, with parameters from the manifest and the store; and notes."""
@@ -414,6 +423,9 @@ def pick_parameters(
         Scenario("SPARQL cited-by oxigraph", "oxigraph",
                  tuple(f"{oxi_url}/query?{urlencode({'query': q})}" for q in queries),
                  sparql_headers, ("results", "bindings")),
+        Scenario("SPARQL cited-by floor", "floor",
+                 tuple(f"{floor_url}/sparql?{urlencode({'query': q})}" for q in queries),
+                 sparql_headers, ("results", "bindings"), note=FLOOR_NOTE),
     ]  # fmt: skip
     notes.append(f"cited-by numbers (rotated): {' '.join(numbers)}")
     notes.append("SPARQL cited-by query (one of them):\n" + queries[0])
@@ -567,6 +579,11 @@ def verdicts(
         verdict = ("MET" if ratio <= TARGET_SPARQL_RATIO else "NOT MET") if c == lat_c else "(info)"
         out.append(f"SPARQL cited-by p50 kg / oxigraph at C={c}: {_fmt(kg['p50_ms'])} / "
                    f"{_fmt(oxi['p50_ms'])} ms = {ratio:.2f}× (target ≤ {TARGET_SPARQL_RATIO}×): {verdict}")  # fmt: skip
+        floor = table.get(("SPARQL cited-by floor", c))
+        if floor is not None:
+            out.append(f"  floor (bare ASGI app under uvicorn, see floor_app.py) / oxigraph at C={c}: "
+                       f"{_fmt(floor['p50_ms'])} / {_fmt(oxi['p50_ms'])} ms = "
+                       f"{floor['p50_ms'] / oxi['p50_ms']:.2f}× (info)")  # fmt: skip
     return out
 
 
@@ -635,8 +652,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     manifest = json.loads((args.workdir / "manifest.json").read_text(encoding="utf-8"))
 
     logs = args.workdir / "logs"
-    kg_port, oxi_port = _free_port(), _free_port()
+    kg_port, oxi_port, floor_port = _free_port(), _free_port(), _free_port()
     kg_url, oxi_url = f"http://127.0.0.1:{kg_port}", f"http://127.0.0.1:{oxi_port}"
+    floor_url = f"http://127.0.0.1:{floor_port}"
     oxigraph = Server(
         "oxigraph",
         [str(OXIGRAPH), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{oxi_port}"],
@@ -647,16 +665,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         [str(KG), "serve", "--store", str(store), "--port", str(kg_port)],
         logs / "kg-serve.log", env,
     )  # fmt: skip
-    servers = {"kg": kg, "oxigraph": oxigraph}
+    floor = Server(
+        "floor",
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "floor_app:app",
+         "--http", "api.server:HttpProtocol", "--no-access-log", "--log-level", "warning",
+         "--host", "127.0.0.1", "--port", str(floor_port)],
+        logs / "floor.log", {**env, "KG_FLOOR_STORE": str(store)},
+    )  # fmt: skip
+    servers = {"kg": kg, "oxigraph": oxigraph, "floor": floor}
     together = True
     try:
         # oxigraph first: if kg cannot open the store beside it, serve one at a time.
         if not oxigraph.start(f"{oxi_url}/"):
             raise RuntimeError(f"oxigraph serve-read-only did not come up:\n{oxigraph.tail()}")
-        if not kg.start(f"{kg_url}/healthz"):
+        if not kg.start(f"{kg_url}/healthz") or not floor.start(f"{floor_url}/"):
             print(f"kg serve did not start beside oxigraph; serving one at a time:\n{kg.tail(5)}")
             together = False
             kg.stop()
+            floor.stop()
             oxigraph.stop()
             if not kg.start(f"{kg_url}/healthz"):
                 raise RuntimeError(f"kg serve did not come up:\n{kg.tail()}")
@@ -667,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # Entity IRIs are sampled through oxigraph, or kg's own endpoint when it is down.
         sampler = (oxi_url, "/query") if together else (kg_url, "/sparql")
-        scenarios, notes = pick_parameters(args, manifest, kg_url, oxi_url, sampler)
+        scenarios, notes = pick_parameters(args, manifest, kg_url, oxi_url, floor_url, sampler)
         for note in notes:
             print(note)
         if args.only:
@@ -687,7 +713,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             server.stop()
                     server = servers[scenario.server]
                     if server.process is None or server.process.poll() is not None:
-                        url = f"{kg_url}/healthz" if scenario.server == "kg" else f"{oxi_url}/"
+                        url = {"kg": f"{kg_url}/healthz", "oxigraph": f"{oxi_url}/",
+                               "floor": f"{floor_url}/"}[scenario.server]  # fmt: skip
                         if not server.start(url):
                             raise RuntimeError(
                                 f"{scenario.server} did not come up:\n{server.tail()}"
@@ -700,6 +727,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"errors {result['errors']}", flush=True)  # fmt: skip
     finally:
         kg.stop()
+        floor.stop()
         oxigraph.stop()
 
     table = {key: summarise(results) for key, results in collected.items()}
