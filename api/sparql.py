@@ -284,12 +284,14 @@ def fast_answer(
     """A simple look-up answered on the event loop (kg.fastpath), or None.
 
     None for a query outside kg.fastpath's shape, one naming its own dataset, a
-    remote store, or a walk that ran past ``fast_path_ms``: the general path
-    answers those.  The walk blocks the event loop for at most that budget.
+    remote store or one open for updates, or a walk that ran past ``fast_path_ms``:
+    the general path answers those.  The walk blocks the event loop for at most that budget.
     """
     if settings.fast_path_ms <= 0 or op.default_graphs or op.named_graphs:
         return None
-    if not isinstance(store, Store):
+    # A store open for updates could change between two probes of one walk; a
+    # query evaluated by pyoxigraph reads one snapshot.
+    if not isinstance(store, Store) or not store.read_only:
         return None
     plan = fastpath.plan(job.query)
     if plan is None:
