@@ -380,6 +380,7 @@ def resolve(extraction: Extraction) -> Extraction:
             Relation(subject or rel.subject, rel.predicate, obj or rel.object, rel.mention)
         )
     _join_members(merged, relations)
+    _link_offices(merged, resolver)
     extraction.relations = _unique(relations)
     for task in extraction.tasks:
         task.responsible = list(
@@ -391,6 +392,29 @@ def resolve(extraction: Extraction) -> Extraction:
             citation.issuer = " ".join(resolver.agency(part)[0] for part in citation.issuer.split())
     extraction.entities = list(merged.values())
     return extraction
+
+
+# The general offices of a body: 国务院办公厅, X人民政府办公室, X卫生健康委办公室.
+OFFICE_SUFFIXES = ("办公厅", "办公室")
+
+
+def _link_offices(entities: dict[tuple[str, str], Entity], resolver: Resolver) -> None:
+    """Give an office the body it belongs to as its parent (org:subOrganizationOf).
+
+    Only when the document names that body too: the parent is then a node of the
+    document's own graph, with its own evidence, and nothing is added to the
+    agencies the document is said to name.
+    """
+    agencies = {name for kind, name in entities if kind == "agency"}
+    for (kind, name), entity in entities.items():
+        if kind != "agency" or "parent" in entity.attributes:
+            continue
+        for suffix in OFFICE_SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                body, _placed = resolver.agency(name[: -len(suffix)])
+                if body != name and body in agencies:
+                    entity.attributes["parent"] = body
+                    break
 
 
 def _merge_attributes(target: Entity, attributes: dict) -> None:

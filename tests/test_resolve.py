@@ -216,3 +216,40 @@ def test_consortium_lead_members_relations_and_tasks_are_resolved() -> None:
     ]
     assert result.tasks[0].responsible == ["枣庄市卫生健康委员会", "枣庄市市中区卫生健康局"]
     assert result.tasks[0].lead == ["枣庄市卫生健康委员会"]
+
+
+OFFICES = [
+    # (issuer, office as written, body as written, the office's parent)
+    ("国家卫生健康委办公厅", "国家卫生健康委办公厅", "国家卫生健康委", "国家卫生健康委员会"),
+    ("国务院办公厅", "国务院办公厅", "国务院", "国务院"),
+    (
+        "益阳市资阳区人民政府办公室",
+        "益阳市资阳区人民政府办公室",
+        "区人民政府",
+        "益阳市资阳区人民政府",
+    ),
+    ("湖南省卫生健康委员会", "省卫生健康委办公室", "湖南省卫生健康委员会", "湖南省卫生健康委员会"),
+]
+
+
+@pytest.mark.parametrize(("issuer", "office", "body", "parent"), OFFICES)
+def test_an_office_belongs_to_the_body_the_document_names(
+    issuer: str, office: str, body: str, parent: str
+) -> None:
+    extraction = Extraction(
+        document=make_document(issuer),
+        header=Header(issuer=issuer),
+        entities=[
+            Entity(kind="agency", name=office, labels=[office], resolved=False),
+            Entity(kind="agency", name=body, labels=[body], resolved=False),
+        ],
+    )
+    by_name = {e.name: e for e in resolve(extraction).entities}
+    (office_entity,) = [e for e in by_name.values() if e.name.endswith(("办公厅", "办公室"))]
+    assert office_entity.attributes["parent"] == parent
+    assert "parent" not in by_name[parent].attributes
+
+
+def test_an_office_whose_body_is_not_named_gets_no_parent() -> None:
+    office = _resolve_one("agency", "国家卫生健康委办公厅", "国家卫生健康委办公厅")
+    assert "parent" not in office.attributes
