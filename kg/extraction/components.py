@@ -32,7 +32,9 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
-_QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划)")
+_QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统)")
+_CONJUNCTIONS = ("与", "和", "及", "同")
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千两今去明当]")
 # “以治病为中心”, “以健康为中心”: a slogan of the form 以…为…, never a programme.
 _SLOGAN = re.compile(r"^以[\u4e00-\u9fff]{1,10}为[\u4e00-\u9fff]{1,10}$")
 _BOOK_TITLE = re.compile(r"《[^《》]{2,200}》")
@@ -403,6 +405,8 @@ def _proper_stem_start(s: _Sentence, pos: int) -> int | None:
             break
         start = s.chain_ending(place_end)
         if start is None:
+            start = _province_short_start(text, place_end)
+        if start is None:
             continue
         stem = text[place_end:pos]
         if (
@@ -413,6 +417,27 @@ def _proper_stem_start(s: _Sentence, pos: int) -> int | None:
         ):
             return None
         return start
+    return None
+
+
+@functools.cache
+def _province_shorts() -> tuple[str, ...]:
+    provinces = (gazetteer.place(str(code)) for code in range(11, 66))
+    return tuple(
+        sorted({gazetteer.short_name(p.name) for p in provinces if p}, key=len, reverse=True)
+    )
+
+
+def _province_short_start(text: str, end: int) -> int | None:
+    """山西白求恩医院: a province's short name that opens a list item or clause is a place."""
+    for short in _province_shorts():
+        start = end - len(short)
+        if (
+            start >= 0
+            and text.startswith(short, start)
+            and (start == 0 or text[start - 1] in "、，,。；;：:（(“\n 与和及由在")
+        ):
+            return start
     return None
 
 
@@ -617,7 +642,10 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         return any(x < a and b < y for x, y in titles)
 
     known: dict[int, int] = {}  # end → start of the longest lexicon programme ending there
+    standard_after = tuple(words["programme_standard_after"])
     for start, end, word, programme in lx.hits(lex.programme_auto, text):
+        if text.startswith(standard_after, end):
+            continue
         found.append(Candidate("programme", start, end, word, {"core": programme.core}))
         known[end] = min(start, known.get(end, start))
     taken = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
@@ -669,12 +697,22 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
     stops = set(words["stop_tokens"]) - set(words["programme_inner_tokens"])
     deny = tuple(words["programme_deny"])
     doc_types = word_list("header/doc_types.txt")
+    self_cued = set(words["programme_self_cued_suffixes"])
+    year_suffixes = set(words["programme_year_suffixes"])
+    suffixes = [re.escape(w) for w in words["programme_suffixes"] if w not in self_cued]
     for start, end, word, _ in lx.hits(
         lx.automaton(dict.fromkeys(words["programme_suffixes"])), text
     ):
         if text[start - 1 : start] == "”" or any(a < start < b for a, b in taken):
             continue
-        begin, was_generic = s.stem_start(start, stops)
+        # 服务能力提升年行动: a campaign named as a year keeps its 年 (not 三年, 2024年).
+        year = (
+            word in year_suffixes
+            and text[start - 1 : start] == "年"
+            and bool(_CJK.match(text[start - 2 : start - 1]))
+            and not _NUMERAL.match(text[start - 2 : start - 1])
+        )
+        begin, was_generic = s.stem_start(start - 1 if year else start, stops)
         if re.match(r"[省市区县][0-9A-Za-z]", text[begin:start]):
             begin += 1
         # 三是统一建设…: an enumerator that opens a clause is no part of the name.
@@ -699,6 +737,27 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
                 at = text.rfind(type_word + v, begin, start)
                 if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
                     begin = at + len(type_word) + len(v)
+        # 实现与国家医疗保障信息平台: a conjunction that opens the stem is no part of it;
+        # 社区卫生服务中心与X平台: nor is an institution joined to the name by one.
+        while text[begin : begin + 1] in _CONJUNCTIONS and start - begin > 3:
+            begin += 1
+        for type_word in s.lex.hospital_types:
+            for conj in _CONJUNCTIONS:
+                at = text.rfind(type_word + conj, begin, start)
+                if at >= 0 and start - (at + len(type_word) + 1) >= 3:
+                    begin = at + len(type_word) + 1
+        # 洛阳市城市医疗集团建设试点: a pilot or demonstration is the national one; the
+        # place before it is the site, not part of the name.  全国基层中医药工作示范县:
+        # a demonstration title keeps its national prefix.
+        if word in self_cued:
+            site = max(
+                (e for e, b in s.chain_start.items() if b == begin and start - e >= 4),
+                default=begin,
+            )
+            begin = site
+            for prefix in words["programme_national_prefixes"]:
+                if text[begin - len(prefix) : begin] == prefix:
+                    begin -= len(prefix)
         if word in words["title_document_suffixes"] and in_title(begin, end):
             continue  # …三年行动计划 in 《》 is the plan document itself
         if any(
@@ -710,7 +769,12 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         name = stem + word
         if was_generic or len(stem) < 3 or _COUNTED.search(stem) or name.endswith(deny):
             continue
-        if not any(cue in stem for cue in words["programme_stem_cues"]):
+        if text.startswith(standard_after, end):
+            continue
+        # 智慧健康平台建设试点: the pilot of a named platform is that platform.
+        if word in self_cued and re.search(f"(?:{'|'.join(suffixes)})(?:建设)?$", stem):
+            continue
+        if word not in self_cued and not any(cue in stem for cue in words["programme_stem_cues"]):
             continue
         # 足额保障国家基本公共卫生服务项目: a span that only puts words before a known
         # programme is that programme, unless the words are a place (湖南省千县工程).

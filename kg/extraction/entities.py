@@ -476,6 +476,10 @@ _UNITS = r"(?:[^（）()牵]|[（(][^（）()]{1,12}[）)])"
 _SHARED_DUTY = re.compile(
     rf"[（(](?P<units>{_UNITS}{{2,80}}?)(?:按职责分工|分别)?负责[）)]\s*[。；;]?\s*(?=\n|$)"
 )
+# （各市人民政府负责，省卫生健康委指导）: a body in charge and one that guides or helps.
+_CHARGE_CLAUSE = re.compile(
+    rf"[（(](?P<lead>{_UNITS}{{2,60}}?)负责[，,](?P<rest>{_UNITS}{{2,60}}?)(?:指导|配合|参与|督导)[）)]"
+)
 _LEAD_CLAUSE = re.compile(
     rf"[（(](?P<lead>{_UNITS}{{2,60}}?)牵头[，,、]?(?P<rest>{_UNITS}*?)(?:按职责分工)?(?:负责|配合|参与)[）)]"
 )
@@ -712,6 +716,15 @@ def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
         literal.extend(
             coordinated_units(clause.group("lead")) + coordinated_units(clause.group("rest"))
         )
+    for clause in _CHARGE_CLAUSE.finditer(body):
+        units = coordinated_units(clause.group("lead")) + coordinated_units(clause.group("rest"))
+        if units and all(_is_agency_name(u) for u in units):
+            lead_units.extend(
+                u
+                for it in coordinated_units(clause.group("lead"))
+                for u in named_units(it, generic)
+            )
+            literal.extend(units)
     for clause in _SHARED_DUTY.finditer(body):
         units = coordinated_units(clause.group("units"))
         if units and all(_is_agency_name(u) for u in units):
@@ -725,4 +738,6 @@ def _is_agency_name(unit: str) -> bool:
     return 2 <= len(name) <= 30 and not re.search(r"[的，。：:]", name) and (
         name.endswith(word_list("header/agency_suffixes.txt"))
         or name in lx.load().national
+        # 省委网信办: a level and a body of the lexicon (委网信办) is a body's name too.
+        or (name[:1] in "省市区县" and name[1:] in lx.load().bodies)
     )
