@@ -103,10 +103,10 @@ ENTITY_CASES = [
         {"儿科联盟", "胸痛联盟"},
     ),
     (
-        "quoted campaign",
+        "quoted campaign and a national initiative",
         "深入开展“优质服务基层行”活动，推进社区医院建设。",
         "programme",
-        {"优质服务基层行"},
+        {"优质服务基层行", "社区医院建设"},
     ),
     ("quoted platform", "依托“健康湘潭”云平台开展远程会诊。", "programme", {"健康湘潭云平台"}),
     ("platform by stem", "持续推进全民健康信息平台建设。", "programme", {"全民健康信息平台"}),
