@@ -595,6 +595,18 @@ def named_units(item: str, generic: set[str]) -> list[str]:
     ]
 
 
+
+def _numbered_item(match: re.Match[str], end: int) -> tuple[int, int, str, str, int, int]:
+    """(start, end, number, title, title start, title end) of a numbered item."""
+    return (
+        match.start(),
+        end,
+        match.group("number"),
+        match.group("title").strip(),
+        match.start("title"),
+        match.end("title"),
+    )
+
 def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
     """Numbered items with a 责任单位 list or a （X牵头，Y负责） clause.
 
@@ -636,16 +648,7 @@ def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
         end = min(nxt_top, nxt_sec)
         if any(match.start() < s < end for s in item_starts):
             continue  # its 1. 2. items are the tasks
-        numbered.append(
-            (
-                match.start(),
-                end,
-                match.group("number"),
-                match.group("title").strip(),
-                match.start("title"),
-                match.end("title"),
-            )
-        )
+        numbered.append(_numbered_item(match, end))
     # A national notice may number its tasks 一、二、… and close each section with the
     # clause itself (（中央编办、国家卫生健康委负责）): a top-level section with no
     # （一） or 1. items of its own is then the item.
@@ -655,16 +658,7 @@ def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
             match.start() < s < end for s in item_starts
         ):
             continue
-        numbered.append(
-            (
-                match.start(),
-                end,
-                match.group("number"),
-                match.group("title").strip(),
-                match.start("title"),
-                match.end("title"),
-            )
-        )
+        numbered.append(_numbered_item(match, end))
     for start, end, number, title, title_start, title_end in sorted(numbered):
         body = text[start:end]
         literal, lead_units = _duties(body, generic)
