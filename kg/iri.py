@@ -6,6 +6,8 @@ queries and other people's tools keep working whatever base a deployment picks.
     {base}id/document/{canonical 文号}    a document with a number
     {base}id/document/t-{hash of title}  a document known only by its title
     {base}id/{kind}/{canonical name}     an agency, hospital, consortium, programme …
+    {base}id/person/{jurisdiction}/{name}  a person, within the jurisdiction of the
+                                         document naming them (name alone without one)
     {base}id/task/{document id}/{n}      task n of a document
     {base}id/evidence/{document id}/{start}-{end}-{hash}  a span supporting one fact
     {base}graph/{document id}            the named graph of one source document
@@ -44,6 +46,18 @@ def document_iri(base: str, number: str | None = None, title: str | None = None)
 
 def entity_iri(base: str, kind: str, name: str) -> str:
     return f"{base}id/{kind}/{_segment(name)}"
+
+
+def person_iri(base: str, name: str, jurisdiction: str | None) -> str:
+    """IRI of a person, named within the jurisdiction of the document that names them.
+
+    A name alone does not identify a person: two 政协委员 of one name in two provinces
+    are two people, while one 委员 answered by two of a city's replies is one.  The
+    jurisdiction (province first, or 全国) is the narrowest scope the documents give.
+    """
+    if not jurisdiction:
+        return entity_iri(base, "person", name)
+    return f"{base}id/person/{_segment(jurisdiction)}/{_segment(name)}"
 
 
 def task_iri(base: str, document_id: str, number: str) -> str:

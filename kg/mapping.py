@@ -25,7 +25,7 @@ from rdflib.term import URIRef
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
-from kg.iri import document_iri, entity_iri, evidence_iri, graph_iri, task_iri
+from kg.iri import document_iri, entity_iri, evidence_iri, graph_iri, person_iri, task_iri
 from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
 from kg.privacy import redact
 from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
@@ -115,7 +115,10 @@ class _Builder:
 
     def named(self, kind: str, name: str) -> ox.NamedNode:
         """The node of a named thing, typed and labelled, in this graph."""
-        node = ox.NamedNode(entity_iri(self.base, kind, name))
+        if kind == "person":
+            node = ox.NamedNode(person_iri(self.base, name, self.x.header.jurisdiction))
+        else:
+            node = ox.NamedNode(entity_iri(self.base, kind, name))
         self.add(node, RDF.type, ENTITY_CLASSES[kind])
         self.add(node, SKOS.prefLabel, _literal(name))
         return node

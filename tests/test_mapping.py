@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg._convert import to_rdflib_dataset, to_rdflib_graph
 from kg.config import Settings
-from kg.iri import document_iri, entity_iri, graph_iri, task_iri
+from kg.iri import document_iri, entity_iri, graph_iri, person_iri, task_iri
 from kg.mapping import to_quads
 from kg.model import (
     Answered,
@@ -176,6 +176,10 @@ def doc(number: str | None = None, title: str | None = None) -> URIRef:
 
 def ent(kind: str, name: str) -> URIRef:
     return u(entity_iri(BASE, kind, name))
+
+
+def person(name: str, jurisdiction: str) -> URIRef:
+    return u(person_iri(BASE, name, jurisdiction))
 
 
 # --- golden graph ------------------------------------------------------------
@@ -364,9 +368,9 @@ def _cases() -> list[Case]:
                 (r_doc, RDF.type, HP.Reply),
                 (r_doc, HP.answers, proposal),
                 (proposal, RDF.type, HP.Proposal),
-                (proposal, HP.proposer, ent("person", "姚添")),
+                (proposal, HP.proposer, person("姚添", "湖南省岳阳市")),
                 (proposal, HP.session, Literal("九届二次会议")),
-                (ent("person", "付亚"), HP.role, Literal("承办人")),
+                (person("付亚", "湖南省岳阳市"), HP.role, Literal("承办人")),
             ),
             ((r_doc, RDF.type, HP.Document),),
         ),
@@ -716,3 +720,19 @@ def test_gold_extraction_has_no_telephone_numbers(path: Path) -> None:
             assert not re.search(r"0\d{2,3}\s*[-—–－]\s*\d{7,8}|1[3-9]\d{9}", quad.object.value), (
                 quad
             )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (("姚添", "湖南省岳阳市"), ("姚添", "湖南省岳阳市"), True),  # one city's 委员
+        (("姚添", "湖南省岳阳市"), ("姚添", "安徽省安庆市"), False),  # one name, two places
+        (("姚添", "湖南省岳阳市"), ("姚添", "湖南省岳阳市岳阳楼区"), False),
+        (("姚添", None), ("姚添", None), True),  # no jurisdiction: the name alone
+    ],
+)
+def test_people_are_named_within_their_documents_jurisdiction(
+    first: tuple[str, str | None], second: tuple[str, str | None], same: bool
+) -> None:
+    assert (person_iri(BASE, *first) == person_iri(BASE, *second)) is same
+    assert person_iri(BASE, *first).startswith(BASE + "id/person/")
