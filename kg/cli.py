@@ -304,11 +304,17 @@ def catalogue_add(
     """Add another policy catalogue to the store, in a named graph of its own."""
     from kg.build import load_catalogue
     from kg.iri import catalogue_graph_iri
-    from kg.store import open_store
+    from kg.store import Store, open_store
 
     settings = _settings(store)
     graph = f"{catalogue_graph_iri(settings.iri_base)}/{name}"
-    written = load_catalogue(open_store(settings), settings, csv_file, graph=graph)
+    graph_store = open_store(settings)
+    try:
+        written = load_catalogue(graph_store, settings, csv_file, graph=graph)
+        if isinstance(graph_store, Store):
+            graph_store.compact()  # as a build ends: no write-ahead logs left behind
+    finally:
+        graph_store.close()
     err.print(f"catalogue {csv_file} → graph <{graph}>: {written} quads")
 
 

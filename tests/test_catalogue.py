@@ -171,3 +171,35 @@ def test_catalogue_sample_validates(tmp_path: Path) -> None:
     quads, _ = catalogue_quads(sample, SETTINGS)
     report = validate(quads)
     assert report.conforms, str(report)
+
+
+def test_cli_adds_a_catalogue_in_its_own_graph_and_leaves_no_log(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.store import Store
+    from tests.conftest import build_store
+
+    store_path = build_store(tmp_path / "store")
+    csv = _csv(
+        tmp_path,
+        "卫办医政发〔2009〕12号,卫生部办公厅关于某事的通知,卫生部办公厅,2009-02-01,",
+        "国卫医函〔2020〕7号,国家卫生健康委办公厅关于另一事的函,国家卫生健康委办公厅,2020-03-04,",
+    )
+    result = CliRunner().invoke(
+        app, ["catalogue", "add", str(csv), "--name", "extra", "--store", str(store_path)]
+    )
+    assert result.exit_code == 0, result.output
+    graph = catalogue_graph_iri(SETTINGS.iri_base) + "/extra"
+    store = Store(store_path, read_only=True)
+    try:
+        numbers = {
+            row["n"]
+            for row in store.select(
+                f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ ?d <{ELI.id_local}> ?n }} }}"
+            )
+        }
+    finally:
+        store.close()
+    assert numbers == {"卫办医政发〔2009〕12号", "国卫医函〔2020〕7号"}
+    assert all(log.stat().st_size == 0 for log in store_path.glob("*.log"))
