@@ -25,6 +25,8 @@ from kg.config import Settings
 from kg.store import Store
 
 PATH = "/sparql"
+# Set in the scope of a request whose query the lane walked without answering it.
+TRIED = "kg.fast_path_tried"
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
@@ -49,6 +51,7 @@ def answer(state: Any, scope: Scope) -> Answer | None:
     job = sparql.query_job(settings, op, accept)
     found = sparql.fast_answer(store, settings, op, job)
     if found is None or found.body is None or found.media_type is None:
+        scope[TRIED] = True  # the route need not walk it again
         return None
     headers = {**sparql.answer_headers(found)}
     # As the CORS middleware marks every answer to a request without Origin.

@@ -257,14 +257,20 @@ async def answer_query(
     settings: Settings,
     op: Operation,
     accept: str | None,
+    *,
+    try_fast: bool = True,
 ) -> QueryAnswer:
     """Run a query in the sandbox (or, for an in-memory or remote store, a thread); 406 if
-    unservable.  A remote store's server runs the query; the thread answers at the limit."""
+    unservable.  A remote store's server runs the query; the thread answers at the limit.
+
+    A look-up goes the fast path first (``fast_answer``), unless ``try_fast`` is False
+    because api.fastlane has already tried it for this request.
+    """
     check_query(op.query or "", service_allowlist=settings.service_allowlist)
     job = query_job(settings, op, accept)
     # A look-up that ran over its budget (at most fast_path_ms) gets the whole limit
     # again on the general path, so the limit the client reads about is the one applied.
-    answer = fast_answer(store, settings, op, job)
+    answer = fast_answer(store, settings, op, job) if try_fast else None
     if answer is None:
         timeout = settings.query_timeout_s
         if sandbox is not None:

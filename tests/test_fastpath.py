@@ -319,3 +319,34 @@ def test_a_tiny_budget_sends_look_ups_to_the_workers(
         assert response.status_code == 200, response.text
         answers.append(solutions(response.content))
     assert answers[0] == answers[1] and sum(answers[0][1].values()) > 64
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_look_up_over_budget_is_walked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from kg.config import Settings
+
+    walks = []
+    real_answer = fastpath.answer
+
+    def counted(*args: object, **kwargs: object) -> object:
+        walks.append(1)
+        return real_answer(*args, **kwargs)  # type: ignore[arg-type]
+
+    store = build_store(tmp_path / "store")
+    settings = Settings(store_path=store, query_workers=0, fast_path_ms=0.000001)
+    query = PREFIXES + BROAD
+    with TestClient(create_app(settings)) as client:
+        client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})  # opens the store
+        monkeypatch.setattr(fastpath, "answer", counted)
+        if method == "GET":
+            response = client.get("/sparql", params={"query": query})
+        else:
+            response = client.post("/sparql", data={"query": query})
+    assert response.status_code == 200
+    assert sum(solutions(response.content)[1].values()) > 64  # answered by the general path
+    assert len(walks) == 1

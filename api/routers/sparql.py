@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api import sparql
+from api import fastlane, sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from kg.config import Settings
@@ -191,5 +191,7 @@ async def _answer(
         )
         return Response(status_code=204)
     sandbox = sparql.sandbox_for(request.app.state, store, settings)
-    answer = await sparql.answer_query(store, sandbox, settings, op, accept)
+    answer = await sparql.answer_query(
+        store, sandbox, settings, op, accept, try_fast=fastlane.TRIED not in request.scope
+    )
     return Response(answer.body, headers=sparql.answer_headers(answer))
