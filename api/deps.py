@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from fastapi import Depends, Request
@@ -12,6 +13,8 @@ from kg.config import Settings
 from kg.errors import StoreError
 from kg.search import SearchIndex
 from kg.store import Store, open_store
+
+T = TypeVar("T")
 
 _open_lock = threading.Lock()
 
@@ -60,6 +63,15 @@ def open_app_store(request: Request) -> Store:
                 state.store = open_store(settings, read_only=not settings.allow_updates)
     store: Store = state.store
     return store
+
+
+async def look_up(store: Store, fn: Callable[..., T], *args: Any) -> T:
+    """Run a cheap look-up: on the event loop over the embedded store, where a thread
+    hop costs more than the query; in a worker thread over a remote store, whose
+    network round trip must not hold up every other request."""
+    if isinstance(store, Store):
+        return fn(*args)
+    return await anyio.to_thread.run_sync(fn, *args)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

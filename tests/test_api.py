@@ -270,3 +270,27 @@ def test_the_store_dependency_can_be_overridden(memory_store: Store) -> None:
     app.dependency_overrides[get_store] = lambda: memory_store
     body = TestClient(app).get(f"/documents/{XIANG}").json()
     assert body["cited_by_count"] == 2
+
+
+def test_look_ups_run_on_the_loop_for_the_embedded_store_and_off_it_for_a_remote_one(
+    memory_store: Store,
+) -> None:
+    import asyncio
+    import threading
+
+    from api.deps import look_up
+
+    class Remote:  # stands in for kg.remote.RemoteStore: not an embedded Store
+        pass
+
+    def where(_store: object) -> int:
+        return threading.get_ident()
+
+    async def both() -> tuple[int, int, int]:
+        loop_thread = threading.get_ident()
+        embedded = await look_up(memory_store, where, memory_store)
+        remote = await look_up(Remote(), where, Remote())  # type: ignore[arg-type]
+        return loop_thread, embedded, remote
+
+    loop_thread, embedded, remote = asyncio.run(both())
+    assert embedded == loop_thread and remote != loop_thread

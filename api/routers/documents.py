@@ -3,10 +3,11 @@
 ``{number}`` is taken in any bracket form (〔〕 [] () （） 【】 ﹝﹞), with spaces or
 percent-encoded; kg.docno puts it in canonical form before any query runs.
 
-The citation look-ups are coroutines that query the store on the event loop: they
-are index look-ups of a fraction of a millisecond (about 15 ms for a document cited
-hundreds of times), and handing them to a worker thread, as FastAPI does with a
-plain function, cost more CPU than the query and capped throughput.
+The citation look-ups are coroutines that query the embedded store on the event
+loop (api.deps.look_up): they are index look-ups of a fraction of a millisecond
+(about 10 ms for a document cited hundreds of times), and handing them to a worker
+thread, as FastAPI does with a plain function, cost more CPU than the query and
+capped throughput.  A remote store is still asked from a thread.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from api import jsonld as ld
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, look_up
 from api.problems import problem_responses
 from api.schemas import CitationList, Document, DocumentItem, DocumentList
 from kg import query as kq
@@ -66,7 +67,7 @@ async def cited_by(
     number: Number, request: Request, store: StoreDep, settings: SettingsDep
 ) -> CitationList:
     canonical = kq.canonical_number(number)
-    refs = kq.cited_by(store, canonical)
+    refs = await look_up(store, kq.cited_by, store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
     return ld.respond(  # type: ignore[no-any-return]
         request, body, ld.CITED_BY, node_id=document_iri(settings.iri_base, canonical)
@@ -84,7 +85,7 @@ async def cites(
     number: Number, request: Request, store: StoreDep, settings: SettingsDep
 ) -> CitationList:
     canonical = kq.canonical_number(number)
-    refs = kq.cites(store, canonical)
+    refs = await look_up(store, kq.cites, store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
     return ld.respond(  # type: ignore[no-any-return]
         request, body, ld.CITES, node_id=document_iri(settings.iri_base, canonical)
