@@ -25,6 +25,8 @@ _RELATIVE = re.compile(r"^(?:我|本)(委|局|厅|办)$")
 _RELATIVE_UNIT = re.compile(r"^(?:我|本)(?:委|局|部|署)(?P<unit>.+)$")
 NATIONAL_JURISDICTION = "中华人民共和国"  # the area of a national body (FORMAT.md jurisdiction)
 _LEVEL_COMPOUNDS = ("省市", "市县", "县乡", "乡村")  # a higher level then the next lower one
+# 兰州新区: a zone whose name opens with its city's name takes no city prefix.
+_ZONE_HEADS = ("新区", "开发区", "综合实验区", "示范区")
 _AFFILIATED = re.compile(r"^[\u4e00-\u9fff]{2,12}?(?:大学|学院)")
 _KIND_ORDER = ("hospital", "agency", "consortium", "programme", "person")
 
@@ -96,7 +98,10 @@ def local_name(place: Place) -> str:
     if place.level == "town":
         return (local_name(parent) if parent else "") + place.name
     if place.name.endswith("区") and parent is not None:
-        return local_name(parent) + place.name
+        city = local_name(parent)
+        if place.name.endswith(_ZONE_HEADS) and place.name.startswith(city.removesuffix("市")):
+            return place.name
+        return city + place.name
     return place.name
 
 

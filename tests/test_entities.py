@@ -110,6 +110,8 @@ ENTITY_CASES = [
     ),
     ("quoted platform", "依托“健康湘潭”云平台开展远程会诊。", "programme", {"健康湘潭云平台"}),
     ("platform by stem", "持续推进全民健康信息平台建设。", "programme", {"全民健康信息平台"}),
+    ("verb before a project", "积极争取县域慢病防治项目资金。", "programme", {"县域慢病防治项目"}),
+    ("procurement platform", "通过省医药集中采购平台签订合同。", "programme", {"省医药集中采购平台"}),
     (
         "slogans are not programmes",
         "围绕“世界家庭医生日”开展宣传，落实“两个允许”要求，坚持“1030”原则。",
