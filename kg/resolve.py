@@ -127,7 +127,8 @@ def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | No
     if surface.startswith("地区") and len(surface) > 2:
         named = where.for_level("地区")
         return (named, surface[2:], True) if named else ("地区", surface[2:], False)
-    if surface[:1] in "省市区县州盟" and len(surface) > 1:
+    # 省级/市级/县级 qualify a thing's level (省级老年医学专科联盟); they name no place.
+    if surface[:1] in "省市区县州盟" and len(surface) > 1 and surface[1] != "级":
         named = where.for_level(surface[0])
         if named is not None:
             # 市县综合医院医联体: a compound of levels names a scope, not a place.

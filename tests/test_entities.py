@@ -230,6 +230,16 @@ ENTITY_CASES = [
         "programme",
         {"远程心电诊断平台"},
     ),
+    (
+        "known programme inside a stem",
+        "推进医养结合机构服务质量提升行动。",
+        "programme",
+        {"医养结合机构服务质量提升行动"},
+    ),
+    ("institution before a pilot is its site", "县人民医院试点开展日间手术。", "programme", set()),
+    ("quoted word with an activity", "组织“最美家庭医生”推选活动。", "programme", {"最美家庭医生推选活动"}),
+    ("quoted creation", "推进“健康促进县”创建。", "programme", {"健康促进县"}),
+    ("prevention and control project", "实施县域地方病防控项目。", "programme", {"县域地方病防控项目"}),
 ]
 
 
@@ -295,6 +305,13 @@ CONSORTIUM_CASES = [
         "常德市第一人民医院城市医疗集团",
         "常德市第一人民医院",
         ["武陵区丹阳街道社区卫生服务中心", "鼎城区石门桥镇卫生院"],
+    ),
+    (
+        "A、B牵头建设C: the first named leads, the other is a member",
+        "湘潭市中心医院、湘潭市第一人民医院牵头建设湘潭市胸痛专科联盟。",
+        "湘潭市胸痛专科联盟",
+        "湘潭市中心医院",
+        ["湘潭市第一人民医院"],
     ),
     (
         "吸纳…为成员单位",

@@ -257,3 +257,9 @@ def test_an_office_belongs_to_the_body_the_document_names(
 def test_an_office_whose_body_is_not_named_gets_no_parent() -> None:
     office = _resolve_one("agency", "国家卫生健康委办公厅", "国家卫生健康委办公厅")
     assert "parent" not in office.attributes
+
+
+def test_a_level_word_names_no_place() -> None:
+    # 省级/市级 qualify the alliance's level; the province is not prefixed to 级.
+    alliance = _resolve_one("consortium", "省级老年医学专科联盟", "山东省卫生健康委员会")
+    assert alliance.name == "省级老年医学专科联盟"

@@ -32,7 +32,7 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
-_QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统)")
+_QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统|活动)")
 _CONJUNCTIONS = ("与", "和", "及", "同")
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千两今去明当]")
 # “以治病为中心”, “以健康为中心”: a slogan of the form 以…为…, never a programme.
@@ -165,7 +165,20 @@ class _Sentence:
             if piece in generic:
                 return cur, True
             if piece in stops or not _WORDY.search(piece):
-                return cur, False
+                # 医养结合机构服务质量提升行动: a known programme inside the stem is no
+                # stop, though it ends in one (结合).
+                known = next(
+                    (
+                        n
+                        for n in self.lex.programmes
+                        if len(piece) < len(n) <= cur and self.text.startswith(n, cur - len(n))
+                    ),
+                    None,
+                )
+                if known is None:
+                    return cur, False
+                cur -= len(known)
+                continue
             cur = token.idx
         return cur, False
 
@@ -593,9 +606,29 @@ def find_leads(
             )
             if before or after:
                 lead = h
+        # A、B牵头建设C: co-leads listed before 牵头; the first named leads, the others
+        # are members (a consortium has one lead).
+        co_leads = []
+        while lead is not None:
+            previous = [
+                h
+                for h in ordered
+                if h.end <= lead.start and _CO_LEAD_GAP.fullmatch(text, h.end, lead.start)
+            ]
+            if not previous or lead.end > cons.start:
+                break
+            co_leads.append(lead)
+            lead = previous[-1]
         if lead is not None and not cons.attrs.get("lead"):
             cons.attrs["lead"] = lead.name
             relations.append(RelationCandidate(lead.name, "leads", cons.name, lead.start, cons.end))
+            merged = cons.attrs.setdefault("members", [])
+            for other in reversed(co_leads):
+                if other.name not in merged and other.name != lead.name:
+                    merged.append(other.name)
+                    relations.append(
+                        RelationCandidate(other.name, "member_of", cons.name, other.start, cons.end)
+                    )
     for cue in _MEMBER_CUE.finditer(text):
         before = [c for c in consortia if c.end <= cue.start()]
         if not before:
@@ -625,6 +658,7 @@ _LEADS_BEFORE = re.compile(
     r"(?:为牵头(?:医院|单位)[，,]?|牵头[，,]?)(?:组建|成立|建立|组成|建设)了?的?(?:紧密型)?"
 )
 _LIST_GAP = re.compile(r"[、，,]?(?:以及|和|及|与)?")
+_CO_LEAD_GAP = re.compile(r"、|和|及|与")
 _LEADS_AFTER_GAP = re.compile(r"(?:是|则)?由")
 _LEADS_AFTER = re.compile(r"(?:为牵头(?:医院|单位)|作为牵头(?:医院|单位)|牵头)")
 _MEMBER_CUE = re.compile(
@@ -770,6 +804,10 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         if was_generic or len(stem) < 3 or _COUNTED.search(stem) or name.endswith(deny):
             continue
         if text.startswith(standard_after, end):
+            continue
+        # 元坝镇中心卫生院试点开展…: an institution before 试点 is the pilot's site, not a
+        # programme.
+        if word in self_cued and stem.endswith(tuple(s.lex.hospital_types)):
             continue
         # 智慧健康平台建设试点: the pilot of a named platform is that platform.
         if word in self_cued and re.search(f"(?:{'|'.join(suffixes)})(?:建设)?$", stem):
