@@ -12,7 +12,8 @@ capped throughput.  A remote store is still asked from a thread.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -21,7 +22,9 @@ from api.deps import SettingsDep, StoreDep, look_up
 from api.problems import problem_responses
 from api.schemas import CitationList, Document, DocumentItem, DocumentList
 from kg import query as kq
+from kg.config import Settings
 from kg.iri import document_iri
+from kg.store import Store
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -66,12 +69,7 @@ def list_documents(
 async def cited_by(
     number: Number, request: Request, store: StoreDep, settings: SettingsDep
 ) -> CitationList:
-    canonical = kq.canonical_number(number)
-    refs = await look_up(store, kq.cited_by, store, canonical)
-    body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
-    return ld.respond(  # type: ignore[no-any-return]
-        request, body, ld.CITED_BY, node_id=document_iri(settings.iri_base, canonical)
-    )
+    return await _citations(kq.cited_by, ld.CITED_BY, number, request, store, settings)
 
 
 @router.get(
@@ -84,11 +82,23 @@ async def cited_by(
 async def cites(
     number: Number, request: Request, store: StoreDep, settings: SettingsDep
 ) -> CitationList:
+    return await _citations(kq.cites, ld.CITES, number, request, store, settings)
+
+
+async def _citations(
+    find: Callable[[Store, str], list[kq.DocRef]],
+    context: Mapping[str, Any],
+    number: str,
+    request: Request,
+    store: Store,
+    settings: Settings,
+) -> CitationList:
+    """One side of a document's citations, as JSON or JSON-LD."""
     canonical = kq.canonical_number(number)
-    refs = await look_up(store, kq.cites, store, canonical)
+    refs = await look_up(store, find, store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
     return ld.respond(  # type: ignore[no-any-return]
-        request, body, ld.CITES, node_id=document_iri(settings.iri_base, canonical)
+        request, body, context, node_id=document_iri(settings.iri_base, canonical)
     )
 
 
