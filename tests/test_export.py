@@ -566,3 +566,24 @@ def test_explore_page_is_served_with_its_assets(seed_http: httpx.Client) -> None
         assert seed_http.get(asset).status_code == 200, asset
     assert "http" not in " ".join(re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page.text))
     assert seed_http.get("/explore/..%2Fexplore.py").status_code == 404
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"\xff\xfe CONSTRUCT WHERE { ?s ?p ?o }", "application/sparql-query", 400),  # not UTF-8
+        (b"query=CONSTRUCT", "text/plain", 415),
+        (b"x" * 1_000_001, "application/sparql-query", 413),  # over KG_MAX_BODY_BYTES
+    ],
+    ids=["not-utf8", "wrong-type", "too-large"],
+)
+def test_api_construct_post_refuses_bad_bodies(
+    seed_http: httpx.Client, body: bytes, content_type: str, status: int
+) -> None:
+    response = seed_http.post(
+        "/export/construct", content=body, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"]

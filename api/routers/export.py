@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from enum import Enum
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -32,8 +32,8 @@ View = Enum("View", {name: name for name in kx.VIEWS}, type=str)  # type: ignore
 Format = Enum("Format", {name: name for name in kx.FORMATS}, type=str)  # type: ignore[misc]
 
 _XIANG = "湘政办发〔2021〕79号"
-_SPARQL_QUERY = "application/sparql-query"
-_FORM = "application/x-www-form-urlencoded"
+_SPARQL_QUERY = sparql.SPARQL_QUERY
+_FORM = sparql.FORM
 
 
 class Evidence(BaseModel):
@@ -163,18 +163,14 @@ async def export_view_post(
     root: RootQuery = None,
     depth: DepthQuery = 1,
 ) -> Response:
-    body = await request.body()
-    if len(body) > settings.max_body_bytes:
-        raise HttpProblem(413, f"the body is over {settings.max_body_bytes} bytes")
+    # The SPARQL endpoint's reading: the size limit before the whole body is read, and
+    # a 400 (not a crash) for a body that is not UTF-8.
+    body = await sparql.read_body(request, settings.max_body_bytes)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == _SPARQL_QUERY:
-        query: str | None = body.decode("utf-8")
-    elif media == _FORM:
-        # Parsed here rather than with request.form(), which needs python-multipart.
-        values = parse_qs(body.decode("utf-8"), keep_blank_values=True).get("query")
-        query = values[0] if values else None
-    elif not body:
-        query = None
+    if not body:
+        query: str | None = None
+    elif media in (_SPARQL_QUERY, _FORM):
+        query = sparql.operation_from({}, media, body).query
     else:
         raise HttpProblem(415, f"send the query as {_SPARQL_QUERY} or {_FORM}, not {media!r}")
     return _file(
