@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -155,6 +156,9 @@ def evaluate_command(
         Path, typer.Argument(help="A JSON Lines file from `kg extract`, or a corpus folder.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="Also list every missed and spurious fact, per document.")
+    ] = False,
 ) -> None:
     """Score extraction against gold facts: precision, recall and F1 per field."""
     from kg.evaluate import evaluate, load_gold
@@ -163,8 +167,19 @@ def evaluate_command(
     predicted = _load_predictions(predictions)
     report = evaluate(gold, predicted)
     if as_json:
-        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        scores: dict[str, Any] = report.as_dict()
+        if misses:
+            scores = {"fields": scores, "misses": [asdict(m) for m in report.misses]}
+        sys.stdout.write(json.dumps(scores, ensure_ascii=False, indent=2) + "\n")
         return
+    if misses:
+        source = None
+        for miss in report.misses:
+            if miss.source != source:
+                source = miss.source
+                out.print(f"[bold]{source}[/]", highlight=False)
+            sign = "-" if miss.kind == "missed" else "+"
+            out.print(f"  {sign} {miss.field}: {miss.value}", highlight=False, markup=False)
     table = Table(title=f"{len(gold)} gold documents")
     for column in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(column, justify="left" if column == "field" else "right")

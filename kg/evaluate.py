@@ -5,6 +5,20 @@ unified to 〔〕).  A predicted name matches a gold entry when it equals its ``
 or one of its ``aliases``; a citation matches by ``number`` when the gold has one,
 else by ``title``.  Counts are summed per field over all documents (micro average);
 a gold entry matched twice counts once.
+
+The comparison rules that the real-document gold (``tests/fixtures/real/README.md``)
+adds to FORMAT.md:
+
+- task numbers are compared without their brackets or trailing marks
+  (``（一）`` = ``一``, ``5.`` = ``5``);
+- the jurisdiction ``全国`` is ``中华人民共和国``;
+- a compound 文种 counts by its head (``实施意见`` = ``意见``);
+- ``issuers`` lists every body of a joint document (scored as a list field, the first
+  one is also ``issuer``).
+
+``document`` sums the five header fields (number, issuer, title, date, type).  Every
+miss is also kept per document (``Report.misses``) so that ``kg eval --misses`` can
+say which fact went wrong where.
 """
 
 from __future__ import annotations
@@ -12,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +36,15 @@ from kg.errors import KgError
 _YEAR_BRACKETS = re.compile(r"[\[［【（(﹝〔]\s*(\d{4})\s*[\]］】）)﹞〕]")
 
 DOCUMENT_FIELDS = ("number", "issuer", "title", "date", "type", "jurisdiction")
+HEADER_FIELDS = ("number", "issuer", "title", "date", "type")  # summed as ``document``
+
+# 文种 heads, longest first, so that a compound type (实施意见, 工作方案) counts by its head.
+DOCUMENT_TYPE_HEADS = (
+    "通知", "意见", "办法", "方案", "规划", "计划", "纲要", "规定", "细则", "决定", "报告",
+    "答复", "批复", "复函", "函", "通报", "公告", "通告", "解读", "指南", "标准", "规范",
+    "要点", "总结", "情况", "条例", "决议", "命令", "议案", "纪要",
+)
+_SAME_JURISDICTION = {"全国": "中华人民共和国"}
 ANSWER_FIELDS = ("body", "session", "kind", "number", "title", "proposer")
 
 
@@ -53,13 +76,48 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def task_number(value: Any) -> str | None:
+    """A task number without its brackets or trailing marks: ``（一）`` → ``一``."""
+    text = norm(value)
+    if text is None:
+        return None
+    return re.sub(r"^[（(〔【\[]+|[）)〕】\]、．.，,:：]+$", "", text) or text
+
+
+def document_type_head(value: Any) -> str | None:
+    text = norm(value)
+    if text is None:
+        return None
+    return next((head for head in DOCUMENT_TYPE_HEADS if text.endswith(head)), text)
+
+
+def jurisdiction(value: Any) -> str | None:
+    text = norm(value)
+    return _SAME_JURISDICTION.get(text, text) if text else None
+
+
+@dataclass(frozen=True)
+class Miss:
+    """One fact scored wrong: ``missed`` (in the gold only) or ``spurious`` (predicted only)."""
+
+    source: str
+    field: str
+    kind: str
+    value: str
+
+
 @dataclass
 class Report:
     fields: dict[str, Score] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)
+    source: str = ""  # the document being scored, for ``misses``
 
     def score(self, name: str) -> Score:
         return self.fields.setdefault(name, Score())
+
+    def miss(self, name: str, kind: str, value: Any) -> None:
+        self.misses.append(Miss(self.source, name, kind, str(value)))
 
     def as_dict(self) -> dict[str, dict[str, float | int]]:
         return {
@@ -75,17 +133,29 @@ class Report:
         }
 
 
-def _single(score: Score, predicted: Any, gold: Any) -> None:
-    p, g = norm(predicted), norm(gold)
+def _single(
+    report: Report,
+    name: str,
+    predicted: Any,
+    gold: Any,
+    key: Callable[[Any], str | None] = norm,
+    total: str | None = None,
+) -> None:
+    """Score one value; ``total`` names a field that sums several such values."""
+    p, g = key(predicted), key(gold)
+    scores = [report.score(name)] + ([report.score(total)] if total else [])
     if p is None and g is None:
         return
-    if p == g:
-        score.tp += 1
-        return
-    if p is not None:
-        score.fp += 1
-    if g is not None:
-        score.fn += 1
+    for score in scores:
+        if p == g:
+            score.tp += 1
+            continue
+        score.fp += p is not None
+        score.fn += g is not None
+    if p != g and p is not None:
+        report.miss(name, "spurious", predicted)
+    if p != g and g is not None:
+        report.miss(name, "missed", gold)
 
 
 def _gold_keys(entry: Mapping[str, Any], key: str = "name") -> set[str]:
@@ -94,26 +164,33 @@ def _gold_keys(entry: Mapping[str, Any], key: str = "name") -> set[str]:
 
 
 def _match_names(
-    score: Score,
+    report: Report,
+    name: str,
     predicted: Iterable[str | None],
     gold_entries: list[Mapping[str, Any]],
     key: str = "name",
+    normalise: Callable[[Any], str | None] = norm,
 ) -> dict[int, str]:
     """Count matches of predicted names against gold entries; return gold index → name."""
-    gold_keys = [_gold_keys(entry, key) for entry in gold_entries]
+    score = report.score(name)
+    gold_keys = [{normalise(k) for k in _gold_keys(entry, key)} for entry in gold_entries]
     matched: dict[int, str] = {}
-    for name in predicted:
-        n = norm(name)
+    for value in predicted:
+        n = normalise(value)
         if n is None:
             continue
         hit = next((i for i, keys in enumerate(gold_keys) if n in keys), None)
         if hit is None:
             score.fp += 1
+            report.miss(name, "spurious", value)
         elif hit not in matched:
             score.tp += 1
             matched[hit] = n
         # a gold entry matched twice counts once: the duplicate is neither tp nor fp
     score.fn += len(gold_entries) - len(matched)
+    for i, entry in enumerate(gold_entries):
+        if i not in matched:
+            report.miss(name, "missed", entry.get(key))
     return matched
 
 
@@ -129,22 +206,39 @@ def _alias_index(gold: Mapping[str, Any]) -> dict[str, str]:
 
 def score_document(report: Report, predicted: Mapping[str, Any], gold: Mapping[str, Any]) -> None:
     pdoc, gdoc = predicted.get("document") or {}, gold.get("document") or {}
+    keys = {"type": document_type_head, "jurisdiction": jurisdiction}
     for name in DOCUMENT_FIELDS:
-        _single(report.score(f"document.{name}"), pdoc.get(name), gdoc.get(name))
+        _single(
+            report,
+            f"document.{name}",
+            pdoc.get(name),
+            gdoc.get(name),
+            keys.get(name, norm),
+            total="document" if name in HEADER_FIELDS else None,
+        )
+    if gdoc.get("issuers") or pdoc.get("issuers"):
+        gold_issuers = gdoc.get("issuers") or [gdoc.get("issuer")]
+        _match_names(
+            report,
+            "document.issuers",
+            pdoc.get("issuers") or [pdoc.get("issuer")],
+            [{"name": i} for i in gold_issuers if i],
+        )
 
     panswers, ganswers = predicted.get("answers"), gold.get("answers")
     if panswers or ganswers:
         for name in ANSWER_FIELDS:
             value_p = (panswers or {}).get(name)
             value_g = (ganswers or {}).get(name)
-            _single(report.score(f"answers.{name}"), value_p, value_g)
-            _single(report.score("answers"), value_p, value_g)
+            _single(report, f"answers.{name}", value_p, value_g)
+            _single(report, "answers", value_p, value_g)
 
     _score_cites(report, predicted.get("cites") or [], gold.get("cites") or [])
 
     for section in ("agencies", "hospitals", "consortia", "people"):
         _match_names(
-            report.score(section),
+            report,
+            section,
             [e.get("name") for e in predicted.get(section) or []],
             list(gold.get(section) or []),
         )
@@ -170,10 +264,14 @@ def _score_cites(report: Report, predicted: list[dict], gold: list[dict]) -> Non
                 break
         if hit is None:
             score.fp += 1
+            report.miss("cites", "spurious", cite.get("number") or cite.get("title"))
         elif hit not in matched:
             score.tp += 1
             matched.add(hit)
     score.fn += len(gold) - len(matched)
+    for i, entry in enumerate(gold):
+        if i not in matched:
+            report.miss("cites", "missed", entry.get("number") or entry.get("title"))
 
     numbers = report.score("cites.number")
     gold_numbers = {norm(c["number"]) for c in gold if c.get("number")}
@@ -190,6 +288,10 @@ def _score_people_roles(report: Report, predicted: list[dict], gold: list[dict])
     score.tp += len(gold_pairs & predicted_pairs)
     score.fp += len(predicted_pairs - gold_pairs)
     score.fn += len(gold_pairs - predicted_pairs)
+    for pair in sorted(predicted_pairs - gold_pairs, key=str):
+        report.miss("people.role", "spurious", "/".join(map(str, pair)))
+    for pair in sorted(gold_pairs - predicted_pairs, key=str):
+        report.miss("people.role", "missed", "/".join(map(str, pair)))
 
 
 def _score_consortium_leads(report: Report, predicted: Mapping, gold: Mapping) -> None:
@@ -211,17 +313,19 @@ def _score_consortium_leads(report: Report, predicted: Mapping, gold: Mapping) -
             continue
         if lead is not None:
             score.fp += 1
+            report.miss("consortia.lead", "spurious", f"{name}: {lead}")
         if gold_lead is not None:
             score.fn += 1
+            report.miss("consortia.lead", "missed", f"{name}: {gold_lead}")
     for i, entry in enumerate(gold_entries):
         if i not in seen and entry.get("lead"):
             score.fn += 1
+            report.miss("consortia.lead", "missed", f"{entry.get('name')}: {entry['lead']}")
 
 
 def _score_programmes(report: Report, predicted: list[dict], gold: list[dict]) -> None:
     # Precision over every gold programme; recall over the core ones only.
-    everything = report.score("programmes")
-    _match_names(everything, [p.get("name") for p in predicted], gold)
+    _match_names(report, "programmes", [p.get("name") for p in predicted], gold)
     core = report.score("programmes.core")
     core_gold = [g for g in gold if g.get("core", True)]
     all_keys = [_gold_keys(g) for g in gold]
@@ -244,20 +348,29 @@ def _score_programmes(report: Report, predicted: list[dict], gold: list[dict]) -
 def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
     score = report.score("tasks.responsible")
     aliases = _alias_index(gold)
-    predicted_tasks = {norm(t.get("number")): t for t in predicted.get("tasks") or []}
+    predicted_tasks = {task_number(t.get("number")): t for t in predicted.get("tasks") or []}
     for task in gold.get("tasks") or []:
+        number = task_number(task.get("number"))
         gold_units = {norm(u) for u in task.get("responsible") or []}
-        mine = predicted_tasks.pop(norm(task.get("number")), None)
+        mine = predicted_tasks.pop(number, None)
         units = {aliases.get(norm(u), norm(u)) for u in (mine or {}).get("responsible") or []}
         score.tp += len(units & gold_units)
         score.fp += len(units - gold_units)
         score.fn += len(gold_units - units)
-    for leftover in predicted_tasks.values():
-        score.fp += len(leftover.get("responsible") or [])
+        for unit in sorted(units - gold_units, key=str):
+            report.miss("tasks.responsible", "spurious", f"{number}: {unit}")
+        for unit in sorted(gold_units - units, key=str):
+            report.miss("tasks.responsible", "missed", f"{number}: {unit}")
+    for number, leftover in predicted_tasks.items():
+        for unit in leftover.get("responsible") or []:
+            score.fp += 1
+            report.miss("tasks.responsible", "spurious", f"{number}: {unit}")
     _match_names(
-        report.score("tasks"),
+        report,
+        "tasks",
         [t.get("number") for t in predicted.get("tasks") or []],
         [{"name": t.get("number")} for t in gold.get("tasks") or []],
+        normalise=task_number,
     )
 
 
@@ -277,6 +390,7 @@ def evaluate(gold: Mapping[str, Mapping[str, Any]], predicted: Mapping[str, Mapp
     """Score predicted records (keyed by source file name) against gold records."""
     report = Report()
     for source, gold_record in gold.items():
+        report.source = source
         mine = predicted.get(source)
         if mine is None:
             report.errors.append(f"no prediction for {source}")

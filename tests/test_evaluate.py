@@ -78,3 +78,52 @@ def test_missing_prediction_is_reported() -> None:
     report = evaluate(GOLD, {})
     assert report.errors == ["no prediction for a.txt"]
     assert report.fields["cites"].recall == 0.0
+
+
+@pytest.mark.parametrize(
+    ("field", "gold", "predicted"),
+    [
+        ("type", "实施意见", "意见"),
+        ("type", "工作方案", "方案"),
+        ("type", "通知", "通知"),
+        ("jurisdiction", "全国", "中华人民共和国"),
+    ],
+    ids=["compound-type-head", "plan-head", "same-type", "nation"],
+)
+def test_real_gold_conventions_for_the_header(field, gold, predicted) -> None:
+    report = evaluate(
+        {"a.txt": {"document": {field: gold}}}, {"a.txt": {"document": {field: predicted}}}
+    )
+    assert report.fields[f"document.{field}"].f1 == 1.0
+    assert report.fields["document"].tp == (1 if field == "type" else 0)
+
+
+def test_a_different_type_head_is_a_miss() -> None:
+    report = evaluate({"a.txt": {"document": {"type": "意见"}}}, {"a.txt": {"document": {"type": "通知"}}})
+    score = report.fields["document.type"]
+    assert (score.tp, score.fp, score.fn) == (0, 1, 1)
+    assert [(m.field, m.kind, m.value) for m in report.misses] == [
+        ("document.type", "spurious", "通知"),
+        ("document.type", "missed", "意见"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("gold_number", "predicted_number"),
+    [("（一）", "一"), ("5.", "5"), ("(3)", "3"), ("2、", "2"), ("十一", "（十一）")],
+)
+def test_task_numbers_match_without_brackets(gold_number, predicted_number) -> None:
+    gold = {"a.txt": {"tasks": [{"number": gold_number, "responsible": ["江西省财政厅"]}]}}
+    predicted = {"a.txt": {"tasks": [{"number": predicted_number, "responsible": ["江西省财政厅"]}]}}
+    report = evaluate(gold, predicted)
+    assert report.fields["tasks"].f1 == 1.0
+    assert report.fields["tasks.responsible"].f1 == 1.0
+
+
+def test_issuers_of_a_joint_document_are_a_list_field() -> None:
+    gold = {"a.txt": {"document": {"issuer": "国家卫生健康委员会办公厅",
+                                   "issuers": ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅"]}}}
+    predicted = {"a.txt": {"document": {"issuer": "国家卫生健康委员会办公厅",
+                                        "issuers": ["国家卫生健康委员会办公厅"]}}}
+    score = evaluate(gold, predicted).fields["document.issuers"]
+    assert (score.tp, score.fp, score.fn) == (1, 0, 1)
