@@ -14,12 +14,34 @@ DATE_LINE = re.compile(
 )
 
 
+# A seal mark printed after a signature: （代章）, （盖章）, （印）.
+SEAL_MARK = re.compile(r"\s*[（(](?:代章|盖章|印章|章|印)[)）]\s*$")
+# A body's second name in brackets, on its own line or after the first:
+# 海南省健康海南建设委员会（爱国卫生运动委员会）.
+_ALTERNATE = re.compile(r"[（(](?P<name>[^（）()]{2,30})[)）]$")
+
+
+def is_alternate_name(text: str) -> bool:
+    """A line that is only a bracketed second name of the body above it."""
+    text = SEAL_MARK.sub("", text.strip())
+    match = _ALTERNATE.fullmatch(text) if text.startswith(("（", "(")) else None
+    return bool(match) and _ends_like_body(match["name"])
+
+
+def _ends_like_body(name: str) -> bool:
+    return name.endswith(word_list("header/agency_suffixes.txt"))
+
+
 def is_agency_line(text: str) -> bool:
     """A short line with no punctuation that ends like the name of a body (a letterhead
-    or a signature: 岳阳市卫生健康委员会, 湖南省人民政府办公厅文件)."""
-    name = text.removesuffix("文件").strip()
+    or a signature: 岳阳市卫生健康委员会, 湖南省人民政府办公厅文件, 海南省健康海南建设委员会
+    （爱国卫生运动委员会））."""
+    name = SEAL_MARK.sub("", text.removesuffix("文件").strip())
+    alternate = _ALTERNATE.search(name)
+    if alternate and alternate.start() > 0 and _ends_like_body(alternate["name"]):
+        name = name[: alternate.start()]
     if not 3 <= len(name) <= 40 or re.search(r"[，。：:；、《》“”\d]", name):
         return False
     if "关于" in name:
         return False  # 浙江省卫生健康委关于…中心: a title line that happens to end like a body
-    return name.endswith(word_list("header/agency_suffixes.txt"))
+    return _ends_like_body(name)

@@ -176,8 +176,9 @@ class _Builder:
             self.add(doc, HP.typeName, _literal(h.type))
             if type_concept is not None:
                 self.add(doc, HP.documentType, type_concept)
-        if h.issuer and (issuer := self.lookup(h.issuer, "agency")) is not None:
-            self.add(doc, ELI.passed_by, issuer)
+        for name in h.issuers or ([h.issuer] if h.issuer else []):
+            if (issuer := self.lookup(name, "agency")) is not None:
+                self.add(doc, ELI.passed_by, issuer)
         if h.jurisdiction:
             self.add(doc, HP.jurisdiction, self.named("place", h.jurisdiction))
         if h.disclosure:

@@ -71,7 +71,8 @@ class Header:
     """The document's own header (FORMAT.md ``document``)."""
 
     number: str | None = None
-    issuer: str | None = None
+    issuer: str | None = None  # the first of ``issuers``
+    issuers: list[str] = field(default_factory=list)  # every body of a joint document
     title: str | None = None
     date: str | None = None
     type: str | None = None

@@ -56,6 +56,7 @@ def to_record(extraction: Extraction) -> dict[str, Any]:
         "document": {
             "number": header.number,
             "issuer": header.issuer,
+            "issuers": header.issuers,
             "title": header.title,
             "date": header.date,
             "type": header.type,

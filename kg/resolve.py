@@ -324,12 +324,15 @@ def resolve(extraction: Extraction) -> Extraction:
     header = extraction.header
     if resolver.place is not None:
         header.jurisdiction = resolver.place.full_name
-    if header.issuer:
-        issuer, placed = resolver.agency(header.issuer)
-        national = resolver.national(header.issuer) is not None
-        if placed:
-            header.issuer = issuer  # the full name: 国家卫生健康委 → 国家卫生健康委员会
-        if national and header.jurisdiction is None:
+    issuers = []
+    for surface in header.issuers or ([header.issuer] if header.issuer else []):
+        issuer, placed = resolver.agency(surface)
+        # the full name: 国家卫生健康委 → 国家卫生健康委员会
+        issuers.append(issuer if placed else surface)
+    if issuers:
+        header.issuers = list(dict.fromkeys(issuers))
+        header.issuer = header.issuers[0]
+        if resolver.national(header.issuers[0]) is not None and header.jurisdiction is None:
             header.jurisdiction = NATIONAL_JURISDICTION
     surface_map: dict[tuple[str, str], str] = {}
     merged: dict[tuple[str, str], Entity] = {}

@@ -315,6 +315,130 @@ def test_header_fields(text: str, expected: dict) -> None:
     for field, value in expected.items():
         assert getattr(header, field) == value, field
 
+# Layouts of real web copies (tests/fixtures/real): the title on line 1 above the 文号,
+# a page title above the document's own, signature blocks of several bodies on one or
+# more lines separated by spaces, a body's second name in brackets, a seal mark, the
+# date in brackets under the title, a report titled by its author.
+WEB_COPY_TITLE_ABOVE_NUMBER = """
+湖南省中医药管理局关于开展2024年中医药适宜技术推广培训的通知
+
+湘中医药函〔2024〕12号
+
+各市州卫生健康委：
+现将有关事项通知如下。
+湖南省中医药管理局
+2024年3月2日
+"""
+
+PAGE_TITLE_ABOVE_NOTICE = """
+城步苗族自治县“健康细胞”建设工作方案
+日期： 2021-05-11 浏览量：211 来源：县卫生健康局
+城卫发[2021] 9 号
+
+关于印发《城步苗族自治县“健康细胞”
+建设工作方案》的通知
+
+各乡镇人民政府，县直各单位：
+现将方案印发给你们。
+城步苗族自治县卫生健康局
+2021年5月6日
+"""
+
+JOINT_SIGNATURE_OVER_LINES = """
+关于做好2025年基层卫生人才培训工作的通知
+
+国卫办基层函〔2025〕41号
+
+各省、自治区、直辖市卫生健康委、中医药局：
+现将有关事项通知如下。
+
+国家卫生健康委办公厅    国家中医药局综合司
+
+国家疾控局综合司
+
+2025年6月3日
+
+（信息公开形式：主动公开）
+"""
+
+SECOND_NAME_IN_BRACKETS = """
+湘健委〔2024〕3号
+湖南省健康湖南建设委员会
+（爱国卫生运动委员会）
+关于印发《湖南省健康村镇建设
+实施方案》的通知
+各市州人民政府，委员会各成员单位：
+现印发给你们。
+湖南省健康湖南建设委员会
+（爱国卫生运动委员会）（代章）
+2024年5月9日
+"""
+
+DATE_UNDER_TITLE = """
+国务院关于加快推进卫生健康人才队伍建设的意见
+
+（2022年3月1日）
+卫生健康人才是卫生健康事业发展的第一资源。
+"""
+
+REPORT_BY_ITS_AUTHOR = """
+湖南省卫生健康委员会2023年度法治政府建设工作情况
+
+一、主要举措
+2023年，我委坚持依法行政。
+"""
+
+REAL_LAYOUT_CASES = [
+    pytest.param(
+        WEB_COPY_TITLE_ABOVE_NUMBER,
+        {"number": "湘中医药函〔2024〕12号",
+         "title": "湖南省中医药管理局关于开展2024年中医药适宜技术推广培训的通知",
+         "type": "通知", "issuer": "湖南省中医药管理局", "date": "2024-03-02"},
+        id="web-copy-title-above-文号",
+    ),
+    pytest.param(
+        PAGE_TITLE_ABOVE_NOTICE,
+        {"number": "城卫发〔2021〕9号",
+         "title": "关于印发《城步苗族自治县“健康细胞”建设工作方案》的通知",
+         "type": "通知", "issuer": "城步苗族自治县卫生健康局", "date": "2021-05-06"},
+        id="page-title-above-the-notice-title",
+    ),
+    pytest.param(
+        JOINT_SIGNATURE_OVER_LINES,
+        {"issuer": "国家卫生健康委办公厅",
+         "issuers": ["国家卫生健康委办公厅", "国家中医药局综合司", "国家疾控局综合司"],
+         "title": "关于做好2025年基层卫生人才培训工作的通知", "date": "2025-06-03",
+         "disclosure": "主动公开"},
+        id="joint-signature-over-two-lines",
+    ),
+    pytest.param(
+        SECOND_NAME_IN_BRACKETS,
+        {"issuer": "湖南省健康湖南建设委员会（爱国卫生运动委员会）",
+         "title": "湖南省健康湖南建设委员会（爱国卫生运动委员会）关于印发《湖南省健康村镇建设实施方案》的通知",
+         "type": "通知", "date": "2024-05-09"},
+        id="second-name-in-brackets-and-seal-mark",
+    ),
+    pytest.param(
+        DATE_UNDER_TITLE,
+        {"issuer": "国务院", "title": "国务院关于加快推进卫生健康人才队伍建设的意见",
+         "type": "意见", "date": "2022-03-01"},
+        id="date-in-brackets-under-the-title",
+    ),
+    pytest.param(
+        REPORT_BY_ITS_AUTHOR,
+        {"issuer": "湖南省卫生健康委员会", "title": "湖南省卫生健康委员会2023年度法治政府建设工作情况",
+         "type": "报告", "date": None},
+        id="report-titled-by-its-author",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REAL_LAYOUT_CASES)
+def test_header_of_real_layouts(text: str, expected: dict) -> None:
+    header, _ = extract_header(make_document(text))
+    for field, value in expected.items():
+        assert getattr(header, field) == value, field
+
 
 ANSWER_CASES = [
     pytest.param(

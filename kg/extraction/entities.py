@@ -220,15 +220,15 @@ def _relative_agencies(build: _Builder, header: Header) -> None:
 
 
 def _issuer(build: _Builder, header: Header) -> None:
-    if not header.issuer:
-        return
-    at = build.view.text.find(header.issuer)
-    if at >= 0:
-        build.add("agency", header.issuer, at, at + len(header.issuer))
-    elif ("agency", header.issuer) not in build.entities:
-        build.entities[("agency", header.issuer)] = Entity(
-            kind="agency", name=header.issuer, labels=[header.issuer], resolved=False
-        )
+    """Every issuing body is an agency the document names (joint documents: all of them)."""
+    for issuer in header.issuers or ([header.issuer] if header.issuer else []):
+        at = build.view.text.find(issuer)
+        if at >= 0:
+            build.add("agency", issuer, at, at + len(issuer))
+        elif ("agency", issuer) not in build.entities:
+            build.entities[("agency", issuer)] = Entity(
+                kind="agency", name=issuer, labels=[issuer], resolved=False
+            )
 
 
 def _addressees(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kg import docno
 from kg.extraction.wordlists import word_list
-from kg.lines import DATE_LINE, is_agency_line
+from kg.lines import DATE_LINE, SEAL_MARK, is_agency_line, is_alternate_name
 from kg.model import Answered, Document, Header
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -43,6 +43,7 @@ _PROPOSAL_TITLE = re.compile(
     r"(?:《(?P<quoted>[^》]{2,120})》\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》]{4,80}?))"
     r"\s*(?:收悉|已收悉|，)"
 )
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、])")
 _LEVEL_PREFIX = re.compile(r"^(?P<level>省|市|区|县|州|盟|旗)(?=政协|人大)")
 _PROPOSER_ROLE = ("委员", "代表", "同志", "先生", "女士")
 
@@ -99,6 +100,13 @@ def document_type(title: str | None) -> str | None:
     return None
 
 
+def report_type(title: str | None) -> str | None:
+    """报告 for a report titled by what it reports on (…工作自查情况, …工作总结)."""
+    if title and title.endswith(word_list("header/report_endings.txt")):
+        return "报告"
+    return None
+
+
 def _iso_date(match: re.Match[str]) -> str | None:
     def number(text: str) -> int:
         if text.isdigit():
@@ -150,6 +158,7 @@ def _is_title_start(text: str) -> bool:
         or "关于" in text
         or "印发" in text
         or document_type(text.rstrip("*")) is not None
+        or report_type(text.rstrip("*")) is not None
     )
 
 
@@ -170,7 +179,7 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
             break
 
     header.title, title_lines = _title(zone, number_line, text)
-    header.type = document_type(header.title)
+    header.type = document_type(header.title) or report_type(header.title)
     if zone_end < len(lines) and zone_end < 20:
         header.addressees = _addressees(lines[zone_end].text)
     signer = _SIGNER.search(text[: lines[zone_end].start] if zone_end < len(lines) else text)
@@ -183,10 +192,19 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
             header.date = _iso_date(match)
             date_index = i
             break
+    # A document printed without a signature block (中共中央 国务院 opinions as the press
+    # publishes them) carries its date in brackets right under the title.
+    after_title = max(title_lines) + 1 if title_lines else None
+    if after_title is not None and after_title < len(lines):
+        match = DATE_LINE.match(lines[after_title].text)
+        if match and lines[after_title].text.lstrip().startswith(("（", "(")):
+            if header.date is None or date_index is None:
+                header.date = _iso_date(match)
 
     signature = lines[date_index : date_index + 3] if date_index is not None else []
     header.disclosure = _disclosure(zone + signature + lines[-12:])
-    header.issuer = _issuer(zone, title_lines, lines, date_index, header.title)
+    header.issuers = _issuers(zone, title_lines, lines, date_index, header.title)
+    header.issuer = header.issuers[0] if header.issuers else None
     answered = _answered(header, text)
     return header, answered
 
@@ -194,31 +212,76 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
 def _title(
     zone: list[_Line], number_line: int | None, text: str
 ) -> tuple[str | None, set[int]]:
-    start = None
-    search_from = number_line + 1 if number_line is not None else 0
-    for i in range(search_from, len(zone)):
-        if _is_title_start(zone[i].text) and not is_agency_line(zone[i].text):
-            start = i
-            break
-        # A letterhead line directly followed by 印发/关于 in the same paragraph opens a
-        # two-line title; after a blank line it is the letterhead and the title is next.
-        # The same holds when the next line goes on with more issuers before 关于: a joint
-        # title whose list of bodies wraps (…人力资源社会保障部 / 国家医保局 国家中医药局关于…).
-        if (
-            i + 1 < len(zone)
-            and is_agency_line(zone[i].text)
-            and _continues_title(zone[i + 1].text.lstrip("*"))
-            and "\n\n" not in text[zone[i].start : zone[i + 1].start]
-        ):
-            start = i
-            break
-    if start is None:
+    """The title block of the header, wherever it stands among the first lines.
+
+    An official layout prints the title after the 文号; a web copy puts it on line 1,
+    before the 文号 and the addressees, and sometimes a page title of its own above the
+    document's (阜新…工作指导方案 / 日期：… / 文号 / 关于《…》的通知).  Every block that
+    opens like a title is read; the one shaped most like a document title wins: a
+    关于/印发/转发 title ending in a 文种 over a bare name, then the earliest.
+    """
+    best: tuple[int, int, str, set[int]] | None = None
+    taken: set[int] = set()
+    for i in range(len(zone)):
+        if i in taken or i == number_line or not _opens_title(zone, i, text):
+            continue
+        title, used = _title_block(zone, i, text)
+        taken |= used
+        if not title:
+            continue
+        rank = _title_shape(title)
+        if rank and (best is None or rank > best[0]):
+            best = (rank, i, title, used)
+    if best is None:
         return None, set()
+    return best[2], best[3]
+
+
+def _opens_title(zone: list[_Line], i: int, text: str) -> bool:
+    line = zone[i].text
+    if DATE_LINE.match(line) or re.search(r"[。：:；]", line.strip("*")) or _disclosure([zone[i]]):
+        return False
+    if _is_title_start(line) and not is_agency_line(line):
+        return True
+    # A letterhead line directly followed by 印发/关于 in the same paragraph opens a
+    # two-line title; after a blank line it is the letterhead and the title is next.
+    # The same holds when the next line goes on with more issuers before 关于: a joint
+    # title whose list of bodies wraps (…人力资源社会保障部 / 国家医保局 国家中医药局关于…),
+    # or with the body's second name in brackets (…建设委员会 / （爱国卫生运动委员会） / 关于…).
+    j = i + 1
+    while j < len(zone) and is_alternate_name(zone[j].text) and is_agency_line(line):
+        j += 1
+    return (
+        j < len(zone)
+        and is_agency_line(line)
+        and _continues_title(zone[j].text.lstrip("*"))
+        and "\n\n" not in text[zone[i].start : zone[j].start]
+    )
+
+
+def _title_shape(title: str) -> int:
+    """How much a block looks like a document title: 0 (not one) to 3."""
+    if len(title) > 160 or re.search(r"[。；]", title):
+        return 0
+    kind = document_type(title)
+    opened = bool(re.search(r"关于|印发|转发", title))
+    if kind and opened:
+        return 3
+    if kind or report_type(title):
+        return 2
+    return 1 if opened else 0
+
+
+def _title_block(zone: list[_Line], start: int, text: str) -> tuple[str, set[int]]:
     parts, used = [], set()
     for j in range(start, len(zone)):
         piece = zone[j].text
         if j > start and (
-            DATE_LINE.match(piece) or docno.find_all(piece) or _disclosure([zone[j]])
+            DATE_LINE.match(piece)
+            or docno.find_all(piece)
+            or _disclosure([zone[j]])
+            or re.search(r"[。；：:]", piece)  # a sentence of the body
+            or _SECTION_HEADING.match(piece)
         ):
             break
         parts.append(piece)
@@ -228,6 +291,8 @@ def _title(
         # …行动方案 / （2024—2027年）的通知: a line that opens with a bracket or 的 goes on
         # the title before it, even when that one already ends like a 文种.
         goes_on = j + 1 < len(zone) and zone[j + 1].text.lstrip("*").startswith(("（", "(", "的"))
+        if goes_on and DATE_LINE.match(zone[j + 1].text):
+            goes_on = False  # （2019年10月20日） under the title is its date
         if goes_on or _title_goes_on(zone, j, text):
             continue
         if j > start and document_type(piece.rstrip("*")):
@@ -241,8 +306,7 @@ def _title(
         first = piece.replace("**", "").split(" ")[0].partition("关于")[0]
         both = is_agency_line(last) and first and is_agency_line(first)
         joined += (" " if both else "") + piece
-    title = _tidy(joined.replace("**", ""))
-    return (title or None), used
+    return _tidy(joined.replace("**", "")), used
 
 
 def _continues_title(text: str) -> bool:
@@ -284,23 +348,69 @@ def _addressees(line: str) -> list[str]:
     return [part.strip() for part in re.split(r"[，,；;]", body) if part.strip()]
 
 
-def _issuer(
+def _issuers(
     zone: list[_Line],
     title_lines: set[int],
     lines: list[_Line],
     date_index: int | None,
     title: str | None,
-) -> str | None:
+) -> list[str]:
+    """Every issuing body, in the order printed: the signature block above the 成文日期
+    first (it names all the bodies of a joint document), then the letterhead, then the
+    bodies the title opens with."""
+    if date_index is not None:
+        found = _signature_bodies(lines[max(0, date_index - 4) : date_index])
+        if found:
+            return found
     for i, line in enumerate(zone):
         if i not in title_lines and is_agency_line(line.text):
-            return line.text.removesuffix("文件").strip()
-    if date_index is not None and date_index > 0 and is_agency_line(lines[date_index - 1].text):
-        return lines[date_index - 1].text
+            bodies = _bodies_of_line(line.text.removesuffix("文件").strip())
+            j = i + 1
+            while j < len(zone) and j not in title_lines and is_alternate_name(zone[j].text):
+                bodies[-1] += SEAL_MARK.sub("", zone[j].text.strip())
+                j += 1
+            return bodies
     if title:
-        match = re.match(r"(?P<issuer>[^《》，。]{3,40}?)(?:关于|印发|转发)", title)
-        if match and is_agency_line(match["issuer"].split(" ")[-1]):
-            return match["issuer"]
-    return None
+        match = re.match(r"(?P<issuer>[^《》，。“”]{3,80}?)(?:关于|印发|转发)", title)
+        if match:
+            bodies = _bodies_of_line(match["issuer"])
+            if bodies and all(is_agency_line(b) for b in bodies):
+                return bodies
+        # A report titled by its author: 北京市中医管理局2020年度绩效管理工作自查情况.
+        opener = re.match(r"(?P<issuer>[\u4e00-\u9fff]{3,30}?)(?=\d{4}年)", title)
+        if opener and is_agency_line(opener["issuer"]):
+            return [opener["issuer"]]
+    return []
+
+
+def _signature_bodies(block: list[_Line]) -> list[str]:
+    """The bodies of the lines just above a 成文日期: the run of lines, nearest the date,
+    that each hold one or more names of bodies separated by spaces (or the bracketed
+    second name of the body above)."""
+    run: list[str] = []
+    for line in reversed(block):
+        text = SEAL_MARK.sub("", line.text.strip())
+        bodies = _bodies_of_line(text)
+        if not (is_alternate_name(text) or (bodies and all(is_agency_line(b) for b in bodies))):
+            break
+        run.insert(0, text)
+    names: list[str] = []
+    for text in run:
+        if is_alternate_name(text):
+            if names:
+                names[-1] += text
+        else:
+            names.extend(_bodies_of_line(text))
+    return names
+
+
+def _bodies_of_line(text: str) -> list[str]:
+    """国家卫生健康委办公厅        中国残联办公厅 → the two bodies; spaces inside a
+    name (a PDF artefact) are kept only where they do not separate two bodies."""
+    parts = [p for p in re.split(r"[ \t\u3000\u2002\u2003]+", text.strip()) if p]
+    if len(parts) > 1 and all(is_agency_line(p) for p in parts):
+        return parts
+    return [text.strip()] if text.strip() else []
 
 
 def _answered(header: Header, text: str) -> Answered | None:
