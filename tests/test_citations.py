@@ -50,6 +50,22 @@ CASES = [
         [(None, "公立医院高质量发展评价指标（试行）")],
         id="title-with-trailing-qualifier",
     ),
+    pytest.param(
+        "新建院区按照《无障碍设计规范》（GB 50763-2012）和《综合医院建筑设计规范》（GB 51039—2014）建设。",
+        [("GB 50763-2012", "无障碍设计规范"), ("GB 51039—2014", "综合医院建筑设计规范")],
+        id="standards-with-their-numbers",
+    ),
+    pytest.param(
+        "依据《某某市基层卫生人才培训工作方案》（以下简称《方案》），严格按照《方案》要求组织培训。",
+        [(None, "某某市基层卫生人才培训工作方案")],
+        id="a-文种-alone-is-a-short-name",
+    ),
+    pytest.param(
+        "请按照《某某市基层卫生人才培训工作方案》组织实施。\n附件：1．某某市基层卫生人才培训工作方案\n"
+        "2．某某市基层卫生人才培训报名表\n依据《医师法》。",
+        [(None, "医师法")],
+        id="the-notice's-own-附件-are-not-cited",
+    ),
 ]
 
 
@@ -67,6 +83,16 @@ def test_own_number_and_title_are_not_citations() -> None:
     )
     header, answered = extract_header(document)
     assert extract_citations(document, header, answered) == []
+
+
+def test_the_text_a_notice_issues_is_not_cited_under_its_placed_name() -> None:
+    text = (
+        "某某市卫生健康委员会关于印发《乡村医生培训管理办法》的通知\n\n各区卫生健康委：\n\n"
+        "我委制定了《某某市乡村医生培训管理办法》，现印发给你们。根据《乡村医生从业管理条例》执行。"
+    )
+    document = make_document(text)
+    header, answered = extract_header(document)
+    assert [c.title for c in extract_citations(document, header, answered)] == ["乡村医生从业管理条例"]
 
 
 def test_answered_proposal_is_not_a_citation() -> None:

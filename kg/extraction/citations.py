@@ -13,6 +13,7 @@ import unicodedata
 
 from kg import docno
 from kg.extraction.header import document_type
+from kg.extraction.wordlists import word_list
 from kg.lines import is_agency_line
 from kg.model import Answered, Citation, Document, Header, Mention
 from kg.privacy import redact
@@ -23,6 +24,15 @@ _NUMBER_AFTER_TITLE = re.compile(r"\s*[（(]\s*(?:以下简称[^）)]*|)$")
 _TRAILING_QUALIFIER = re.compile(r"(?:[（(][^（）()]{1,20}[)）])+$")
 _PROPOSAL_LEAD = re.compile(r"(?:您|你们|你|代表|委员)(?:们)?(?:所)?提出的\s*$")
 _ISSUER_IN_TITLE = re.compile(r"^(?P<issuer>[^《》，。、]{2,60}?)(?:关于|印发|转发)")
+# A national, sector or local standard's number after its title: 《…通用规范》（GB 55019-2021）.
+_STANDARD_NUMBER = re.compile(
+    r"\s*[（(]\s*(?P<number>(?:GB|GBZ|WS|YY|DB\d{2})(?:/[TZ])?\s*\d+(?:\.\d+)*\s*[-—－]\s*\d{4})\s*[)）]"
+)
+# 附件：1．… / 附件：… : the notice's own attachments, parts of it and not documents it cites.
+_ATTACHMENT_HEAD = re.compile(r"^\s*附\s*件\s*\d*\s*[：:]\s*(?P<rest>.*)$")
+_ATTACHMENT_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[)）])\s*(?P<title>\S.*)$")
+# What the notice issues: 印发《X》的通知 (X is the notice's own content).
+_ISSUED = re.compile(r"(?:印发|转发|公布)《(?P<title>[^《》]+)》")
 
 
 def _key(text: str) -> str:
@@ -30,9 +40,39 @@ def _key(text: str) -> str:
 
 
 def is_document_title(title: str) -> bool:
-    """Does a 《》 name a document (not a book, newspaper, campaign or platform)?"""
+    """Does a 《》 name a document (not a book, newspaper, campaign or platform)?
+
+    A title that is only a 文种 (《实施方案》, 《办法》) is a short name for a document
+    named in full before, not a document of its own.
+    """
     bare = _TRAILING_QUALIFIER.sub("", title.strip())
+    if bare in _doc_type_words():
+        return False
     return document_type(bare) is not None or bare.startswith("关于")
+
+
+def _doc_type_words() -> tuple[str, ...]:
+    return word_list("header/doc_types.txt")
+
+
+def attachment_titles(text: str) -> list[str]:
+    """The titles a document lists as its own 附件 (one after 附件：, or numbered below it)."""
+    titles: list[str] = []
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        head = _ATTACHMENT_HEAD.match(line)
+        if head is None:
+            continue
+        rest = head["rest"].strip()
+        item = _ATTACHMENT_ITEM.match(rest)
+        if rest:
+            titles.append(item["title"] if item else rest)
+        for following in lines[i + 1 : i + 20]:
+            item = _ATTACHMENT_ITEM.match(following)
+            if item is None:
+                break
+            titles.append(item["title"])
+    return [t.strip().strip("《》") for t in titles if t.strip()]
 
 
 def _tidy_title(raw: str) -> str:
@@ -54,6 +94,8 @@ def extract_citations(
     own_number = header.number
     own_title_key = _key(header.title or "")
     excluded_titles = {_key(answered.title)} if answered and answered.title else set()
+    excluded_titles |= {_key(title) for title in attachment_titles(text)}
+    issued = {_key(m["title"]) for m in _ISSUED.finditer(header.title or "")}
 
     numbers = docno.find_all(text)
     number_at = {m.start: m for m in numbers}
@@ -69,9 +111,15 @@ def extract_citations(
             continue
         if own_title_key and (key == own_title_key or key in own_title_key):
             continue  # the document itself, or the text it issues
+        if any(key.endswith(title) for title in issued):
+            continue  # the text it issues, under its place-prefixed name (北京市…办法)
         number = None
         span_end = match.end()
-        for candidate in numbers:
+        standard = _STANDARD_NUMBER.match(text, match.end())
+        if standard:
+            number = " ".join(standard["number"].split())
+            span_end = standard.end()
+        for candidate in [] if standard else numbers:
             if candidate.start < match.end() or candidate.start > match.end() + 16:
                 continue
             between = text[match.end() : candidate.start]
