@@ -435,7 +435,55 @@ def test_header_fields(text: str, expected: dict) -> None:
         assert getattr(header, field) == value, field
 
 
+NATIONAL_PROPOSAL_LETTER = """
+关于政协十四届全国委员会第二次会议第 1288 号（医疗卫生类 97 号）提案答复的函
+
+国卫提函〔2024〕210 号
+
+您提出的《关于加强县域医共体人才建设的提案》收悉，现答复如下：
+
+一、关于人才培养
+"""
+
+NATIONAL_SUGGESTION_REPLY = """
+对十四届全国人大二次会议第5678号建议的答复
+
+国卫建函〔2024〕55号
+
+王明代表：
+
+您提出的关于完善乡村医生养老保障的建议收悉。现答复如下：
+"""
+
+PROVINCIAL_FORMAL_PROPOSAL = """
+关于政协湖南省第十二届委员会第二次会议第0456号提案的答复
+
+湘卫提复〔2024〕8号
+
+民盟湖南省委：
+
+你们提出的《关于加强基层儿科建设的提案》收悉，现答复如下：
+"""
+
 ANSWER_CASES = [
+    pytest.param(
+        NATIONAL_PROPOSAL_LETTER,
+        {"body": "全国政协", "session": "十四届二次会议", "kind": "提案", "number": "1288",
+         "title": "关于加强县域医共体人才建设的提案", "proposer": None},
+        id="formal-session-name-全国委员会-with-a-category-number",
+    ),
+    pytest.param(
+        NATIONAL_SUGGESTION_REPLY,
+        {"body": "全国人大", "session": "十四届二次会议", "kind": "建议", "number": "5678",
+         "proposer": "王明"},
+        id="formal-session-name-全国人大",
+    ),
+    pytest.param(
+        PROVINCIAL_FORMAL_PROPOSAL,
+        {"body": "湖南省政协", "session": "十二届二次会议", "kind": "提案", "number": "0456",
+         "proposer": "民盟湖南省委"},
+        id="formal-session-name-of-a-province",
+    ),
     pytest.param(
         DEPUTY_REPLY_WITH_OCCASION,
         {"body": "市人大", "session": "八届二次会议", "kind": "建议", "number": "0056",

@@ -32,9 +32,22 @@ _ANSWERED = re.compile(
     rf"(?:^|对|关于)\s*(?P<place>[\u4e00-\u9fff]{{0,12}}?)"
     rf"(?:(?P<body>政协|人大(?:常委会)?)\s*(?P<session>{_ORDINAL}届{_ORDINAL}次(?:全体)?会议)"
     rf"|(?P<term>{_ORDINAL}届)(?P<body2>政协|人大(?:常委会)?)(?P<sitting>{_ORDINAL}次(?:全体)?会议))"
-    r"\s*(?:第\s*)?(?P<number>\d+)\s*号\s*"
+    r"\s*(?:第\s*)?(?P<number>\d+)\s*号\s*(?:[（(][^（）()]{1,20}[)）])?\s*"
     # 第0187号代表建议 / 第12号重点提案: who filed it or its priority may stand between.
     r"(?:人大代表|政协委员|代表|委员|重点|集体)?\s*(?P<kind>提案|建议|议案|意见)"
+)
+# The formal names of a session: 政协十三届全国委员会第三次会议 (全国政协 十三届三次会议),
+# 政协湖南省第十二届委员会第三次会议, 十三届全国人大三次会议; a category number may follow
+# the proposal's (第4404号（教育类410号）提案).
+_ANSWERED_FORMAL = re.compile(
+    rf"政协(?P<cppcc_place>[\u4e00-\u9fff]{{0,12}}?)第?(?P<cppcc_term>{_ORDINAL})届"
+    rf"(?P<national>全国)?委员会第?(?P<cppcc_sitting>{_ORDINAL})次(?:全体)?会议"
+    rf"|(?P<npc_term>{_ORDINAL})届(?P<npc_place>全国|[\u4e00-\u9fff]{{2,12}}?)人大(?:常委会)?"
+    rf"第?(?P<npc_sitting>{_ORDINAL})次(?:全体)?会议"
+)
+_FORMAL_NUMBER = re.compile(
+    r"\s*第\s*(?P<number>\d+)\s*号\s*(?:[（(][^（）()]{1,20}[)）])?\s*"
+    r"(?:人大代表|政协委员|代表|委员|重点|集体)?\s*(?P<kind>提案|建议|议案)"
 )
 _PROPOSAL_TITLE = re.compile(
     # 您在区七届人大四次会议期间提出的…: a short clause of time or occasion may
@@ -145,11 +158,18 @@ def _disclosure(lines: list[_Line]) -> str | None:
 
 
 def _header_zone(lines: list[_Line]) -> int:
-    """Index of the first line after the header: the addressees or salutation."""
+    """Index of the first line after the header: the addressees or salutation, or the
+    first sentence of the body when there are none (a reply opening 您提出的《…》收悉。)."""
     for i, line in enumerate(lines[:20]):
-        if _SALUTATION.match(line.text) and not line.text.startswith(("签发人", "联系")):
+        if _is_salutation(line):
+            return i
+        if i > 0 and "。" in line.text:
             return i
     return min(len(lines), 8)
+
+
+def _is_salutation(line: _Line) -> bool:
+    return bool(_SALUTATION.match(line.text)) and not line.text.startswith(("签发人", "联系"))
 
 
 def _is_title_start(text: str) -> bool:
@@ -180,7 +200,7 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
 
     header.title, title_lines = _title(zone, number_line, text)
     header.type = document_type(header.title) or report_type(header.title)
-    if zone_end < len(lines) and zone_end < 20:
+    if zone_end < len(lines) and _is_salutation(lines[zone_end]):
         header.addressees = _addressees(lines[zone_end].text)
     signer = _SIGNER.search(text[: lines[zone_end].start] if zone_end < len(lines) else text)
     header.signer = signer["name"] if signer else None
@@ -413,11 +433,33 @@ def _bodies_of_line(text: str) -> list[str]:
     return [text.strip()] if text.strip() else []
 
 
+def _answered_formally(title: str) -> Answered | None:
+    """A proposal named by the session's formal name (政协十三届全国委员会第三次会议第N号提案)."""
+    for match in _ANSWERED_FORMAL.finditer(title):
+        filed = _FORMAL_NUMBER.match(title, match.end())
+        if filed is None:
+            continue
+        if match["cppcc_term"]:
+            place = "全国" if match["national"] else match["cppcc_place"]
+            body = f"{place}政协"
+            session = f"{match['cppcc_term']}届{match['cppcc_sitting']}次会议"
+        else:
+            body = f"{match['npc_place']}人大"
+            session = f"{match['npc_term']}届{match['npc_sitting']}次会议"
+        return Answered(body=body, session=session, kind=filed["kind"], number=filed["number"])
+    return None
+
+
 def _answered(header: Header, text: str) -> Answered | None:
     title = header.title or ""
-    match = _ANSWERED.search(title.replace(" ", ""))
-    if match is None or header.type not in {"答复", "函", "复函", "意见"}:
+    if header.type not in {"答复", "函", "复函", "意见"}:
         return None
+    match = _ANSWERED.search(title.replace(" ", ""))
+    if match is None:
+        formal = _answered_formally(title.replace(" ", ""))
+        if formal is None:
+            return None
+        return _with_title_and_proposer(formal, header, text)
     # 关于对省十四届人大…: both openers go, the place (省) stays.
     place = re.sub(r"^(?:关于|对)+", "", re.split(r"关于", match["place"])[-1])
     if match["body"]:
@@ -430,6 +472,10 @@ def _answered(header: Header, text: str) -> Answered | None:
         kind=match["kind"] if match["kind"] != "意见" else "建议",
         number=match["number"],
     )
+    return _with_title_and_proposer(answered, header, text)
+
+
+def _with_title_and_proposer(answered: Answered, header: Header, text: str) -> Answered:
     quoted = _PROPOSAL_TITLE.search(text[:3000])
     if quoted:
         answered.title = _tidy(quoted["quoted"] or quoted["plain"])
