@@ -36,6 +36,7 @@ __all__ = [
 FORMS: Final = ("standard", "order", "announcement", "telegram", "letter", "other")
 
 _BOUNDARIES_CSV: Final = Path(__file__).parent / "data" / "docno" / "prefix_boundaries.csv"
+_ISSUER_CODES_CSV: Final = Path(__file__).parent / "data" / "docno" / "issuer_codes.csv"
 
 # Longest 机关代字 accepted before a bracketed year (the catalogue's longest is 8,
 # e.g. 国中医药办医政函); a longer run of characters is an issuer name or prose.
@@ -292,3 +293,30 @@ def find_all(text: str) -> list[DocNumberMatch]:
         found.append(DocNumberMatch(head, end, text[head:end], number))
         floor = end
     return found
+
+
+# ---------------------------------------------------------------- issuer codes
+
+
+@lru_cache(maxsize=1)
+def _issuer_codes() -> tuple[tuple[str, str, int | None, int | None], ...]:
+    text = _ISSUER_CODES_CSV.read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    codes = [
+        (row["code"], row["issuer"], int(row["from"]) if row["from"] else None,
+         int(row["to"]) if row["to"] else None)
+        for row in rows
+    ]
+    return tuple(sorted(codes, key=lambda row: -len(row[0])))
+
+
+def issuer_of(number: DocNumber) -> str | None:
+    """The national body a 文号's 机关代字 names in its year (卫疾控发〔2012〕→ 卫生部), or
+    None: local codes are not read, a place's short name is shared by several places."""
+    for code, issuer, since, until in _issuer_codes():
+        if not number.agency_code.startswith(code) or number.year is None:
+            continue
+        if (since is None or number.year >= since) and (until is None or number.year < until):
+            return issuer
+    return None
+

@@ -324,15 +324,16 @@ def resolve(extraction: Extraction) -> Extraction:
     header = extraction.header
     if resolver.place is not None:
         header.jurisdiction = resolver.place.full_name
+    surfaces = header.issuers or ([header.issuer] if header.issuer else [])
     issuers = []
-    for surface in header.issuers or ([header.issuer] if header.issuer else []):
+    for surface in surfaces:
         issuer, placed = resolver.agency(surface)
         # the full name: 国家卫生健康委 → 国家卫生健康委员会
         issuers.append(issuer if placed else surface)
     if issuers:
         header.issuers = list(dict.fromkeys(issuers))
         header.issuer = header.issuers[0]
-        if resolver.national(header.issuers[0]) is not None and header.jurisdiction is None:
+        if resolver.national(surfaces[0]) is not None and header.jurisdiction is None:
             header.jurisdiction = NATIONAL_JURISDICTION
     surface_map: dict[tuple[str, str], str] = {}
     merged: dict[tuple[str, str], Entity] = {}

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg import docno
-from kg.docno import DocNumber, DocNumberMatch, find_all, normalise, parse
+from kg.docno import DocNumber, DocNumberMatch, find_all, issuer_of, normalise, parse
 from kg.errors import DocNumberError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -569,3 +569,21 @@ def test_find_all_is_fast_on_a_whole_corpus() -> None:
 
 def test_module_constants_are_consistent() -> None:
     assert set(docno.FORMS) >= {parse(t).form for _, t, _ in PARSE_CASES}
+
+
+@pytest.mark.parametrize(
+    ("number", "issuer"),
+    [
+        ("卫疾控发〔2012〕20号", "卫生部"),
+        ("国卫办医发〔2015〕1号", "国家卫生和计划生育委员会办公厅"),
+        ("国卫办医发〔2019〕1号", "国家卫生健康委员会办公厅"),
+        ("国卫医发〔2020〕13号", "国家卫生健康委员会"),
+        ("国中医药医政发〔2013〕28号", "国家中医药管理局"),
+        ("医保发〔2026〕17号", "国家医疗保障局"),
+        ("国办发〔2017〕32号", "国务院办公厅"),
+        ("湘政办发〔2021〕79号", None),  # a local code: 湘 could name no other place, but
+        ("宁政办发〔2022〕8号", None),  # 宁 is 宁夏 and 宁乡: local codes are never read
+    ],
+)
+def test_a_national_code_names_its_issuer_in_its_year(number: str, issuer: str | None) -> None:
+    assert issuer_of(parse(number)) == issuer

@@ -224,6 +224,10 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
     signature = lines[date_index : date_index + 3] if date_index is not None else []
     header.disclosure = _disclosure(zone + signature + lines[-12:])
     header.issuers = _issuers(zone, title_lines, lines, date_index, header.title)
+    if not header.issuers and header.number:
+        # A web copy may print only title and 文号: a national 机关代字 names its body.
+        by_code = docno.issuer_of(docno.parse(header.number))
+        header.issuers = [by_code] if by_code else []
     header.issuer = header.issuers[0] if header.issuers else None
     answered = _answered(header, text)
     return header, answered
