@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.catalogue import catalogue_quads
+from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
 from kg.errors import KgError
 from kg.extract import extract
@@ -32,9 +32,6 @@ from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads, index_path
 from kg.store import Store
 
-BUNDLED_CATALOGUE = (
-    Path(__file__).resolve().parent / "data" / "policy-catalogue" / "national_health_policies.csv"
-)
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
 BATCH_SIZE = 200

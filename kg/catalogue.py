@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+import unicodedata
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,9 +28,13 @@ from kg.iri import catalogue_graph_iri, document_iri
 from kg.vocab import ELI, HP
 from kg.vocab import node as _n
 
-__all__ = ["COLUMNS", "catalogue_graph", "catalogue_quads"]
+__all__ = ["BUNDLED_CATALOGUE", "COLUMNS", "catalogue_graph", "catalogue_quads", "joint_issuers"]
 
+BUNDLED_CATALOGUE = (
+    Path(__file__).resolve().parent / "data" / "policy-catalogue" / "national_health_policies.csv"
+)
 COLUMNS = ("number", "title", "issuer", "date", "url")
+_SUBJECT = re.compile(r"关于.+$")
 _XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
@@ -111,3 +118,41 @@ def catalogue_quads(
             if (url := _url(row.get("url") or "")) is not None:
                 add(SDO.url, url)
     return list(quads), skipped
+
+
+def _compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@cache
+def _issuers_by_subject() -> dict[str, list[tuple[str, ...]]]:
+    """关于… part of each bundled record's title → the issuers the record lists."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    with BUNDLED_CATALOGUE.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            subject = _SUBJECT.search(_compact(row.get("title") or ""))
+            issuers = tuple(p for p in re.split(r"[、，,\s]+", row.get("issuer") or "") if p)
+            if subject and issuers:
+                index.setdefault(subject.group(), []).append(issuers)
+    return index
+
+
+def joint_issuers(title: str | None, issuers: list[str]) -> list[str] | None:
+    """All the issuers of a joint national document whose copy names only some of them.
+
+    A web or press copy often drops the first authors from a joint title (国务院关于促进
+    中医药传承创新发展的意见 is 中共中央 国务院关于…).  The catalogue is the authority:
+    when exactly one record has the same 关于… subject and lists every issuer the copy
+    names, and more, its list (in its order) is the document's.
+    """
+    subject = _SUBJECT.search(_compact(title or ""))
+    if subject is None or not issuers:
+        return None
+    wanted = {_compact(i) for i in issuers}
+    fits = [
+        listed
+        for listed in _issuers_by_subject().get(subject.group(), [])
+        if wanted < {_compact(i) for i in listed}
+    ]
+    return list(fits[0]) if len(set(fits)) == 1 else None
+

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg import gazetteer
+from kg.catalogue import joint_issuers
 from kg.extraction import lexicon as lx
 from kg.gazetteer import Place
 from kg.model import Entity, Extraction, Relation
@@ -325,6 +326,7 @@ def resolve(extraction: Extraction) -> Extraction:
     if resolver.place is not None:
         header.jurisdiction = resolver.place.full_name
     surfaces = header.issuers or ([header.issuer] if header.issuer else [])
+    surfaces = joint_issuers(header.title, surfaces) or surfaces
     issuers = []
     for surface in surfaces:
         issuer, placed = resolver.agency(surface)

@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from kg._convert import to_rdflib_graph
-from kg.catalogue import catalogue_graph, catalogue_quads
+from kg.catalogue import catalogue_graph, catalogue_quads, joint_issuers
 from kg.config import Settings
 from kg.errors import ConfigError
 from kg.iri import catalogue_graph_iri, document_iri
@@ -203,3 +203,19 @@ def test_cli_adds_a_catalogue_in_its_own_graph_and_leaves_no_log(tmp_path: Path)
         store.close()
     assert numbers == {"卫办医政发〔2009〕12号", "国卫医函〔2020〕7号"}
     assert all(log.stat().st_size == 0 for log in store_path.glob("*.log"))
+
+
+@pytest.mark.parametrize(
+    ("title", "issuers", "expected"),
+    [
+        ("国务院关于促进中医药传承创新发展的意见", ["国务院"], ["中共中央", "国务院"]),
+        ("中共中央 国务院关于促进中医药传承创新发展的意见", ["中共中央", "国务院"], None),
+        ("国务院关于促进中医药传承创新发展的意见", ["教育部"], None),
+        ("某某县人民政府关于加强乡村医生队伍建设的意见", ["某某县人民政府"], None),
+        (None, ["国务院"], None),
+    ],
+    ids=["press-copy-drops-the-first-author", "already-complete", "not-an-author",
+         "not-in-the-catalogue", "no-title"],
+)
+def test_joint_issuers_come_from_the_catalogue(title, issuers, expected) -> None:
+    assert joint_issuers(title, issuers) == expected
