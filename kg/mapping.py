@@ -176,9 +176,11 @@ class _Builder:
             self.add(doc, HP.typeName, _literal(h.type))
             if type_concept is not None:
                 self.add(doc, HP.documentType, type_concept)
-        for name in h.issuers or ([h.issuer] if h.issuer else []):
+        for position, name in enumerate(h.issuers or ([h.issuer] if h.issuer else [])):
             if (issuer := self.lookup(name, "agency")) is not None:
                 self.add(doc, ELI.passed_by, issuer)
+                if position == 0:
+                    self.add(doc, HP.leadIssuer, issuer)
         if h.jurisdiction:
             self.add(doc, HP.jurisdiction, self.named("place", h.jurisdiction))
         if h.disclosure:

@@ -105,6 +105,7 @@ class HP(DefinedNamespace):
     hasTask: URIRef  # 包含任务 / has task
     institutionKind: URIRef  # 机构类别 / institution kind
     jurisdiction: URIRef  # 行政区域 / jurisdiction
+    leadIssuer: URIRef  # 主办机关 / lead issuer
     leadUnit: URIRef  # 牵头单位 / lead unit
     leads: URIRef  # 牵头 / leads
     memberOf: URIRef  # 成员单位 / member of

@@ -226,7 +226,7 @@ def test_golden_graph_of_a_citation_and_an_agency() -> None:
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <{me}> a hp:Document ; eli:id_local "岳卫函〔2022〕111号" ; dcterms:title "关于开展培训的通知" ;
             eli:date_document "2022-05-06"^^xsd:date ; hp:typeName "通知" ;
-            hp:documentType hp:doctype_notice ; eli:passed_by <{agency}> ;
+            hp:documentType hp:doctype_notice ; eli:passed_by <{agency}> ; hp:leadIssuer <{agency}> ;
             hp:sourceFile "a.txt" ; hp:contentHash "aaaaaaaaaaaaaaaa" ; eli:cites <{cited}> .
         <{agency}> a hp:Agency ; skos:prefLabel "岳阳市卫生健康委员会" .
         <{cited}> a hp:Document ; eli:id_local "国办发〔2017〕32号" ;
