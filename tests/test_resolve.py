@@ -146,6 +146,10 @@ def test_jurisdiction_is_set_province_first() -> None:
         ("重庆市綦江区人民政府办公室", "重庆市綦江区人民政府办公室", "重庆市綦江区"),
         ("广西壮族自治区卫生健康委员会", "广西壮族自治区卫生健康委员会", "广西壮族自治区"),
         ("龙游县人民政府办公室", "龙游县人民政府办公室", "浙江省衢州市龙游县"),
+        ("中国残联办公厅", "中国残疾人联合会办公厅", "中华人民共和国"),
+        ("全国妇联", "中华全国妇女联合会", "中华人民共和国"),
+        ("卫生部", "卫生部", "中华人民共和国"),
+        ("中共中央", "中共中央", "中华人民共和国"),
     ],
 )
 def test_issuer_gets_its_full_name_and_a_national_body_the_whole_country(
@@ -154,6 +158,17 @@ def test_issuer_gets_its_full_name_and_a_national_body_the_whole_country(
     extraction = Extraction(document=make_document(issuer), header=Header(issuer=issuer))
     header = resolve(extraction).header
     assert (header.issuer, header.jurisdiction) == (expected_issuer, expected_jurisdiction)
+
+
+def test_every_issuer_of_a_joint_document_gets_its_full_name() -> None:
+    surfaces = ["国家卫生健康委办公厅", "中国残联办公厅", "国家中医药局综合司"]
+    extraction = Extraction(
+        document=make_document(" ".join(surfaces)),
+        header=Header(issuer=surfaces[0], issuers=surfaces),
+    )
+    header = resolve(extraction).header
+    assert header.issuers == ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅", "国家中医药管理局综合司"]
+    assert header.issuer == header.issuers[0]
 
 
 def test_same_canonical_name_merges_labels_and_mentions() -> None:
