@@ -165,7 +165,11 @@ class _Builder:
         h, doc = self.x.header, self.doc
         type_concept = DOCUMENT_TYPE_LABELS.get(h.type.strip()) if h.type else None
         is_reply = type_concept == HP.doctype_reply or self.x.answers is not None
-        self.add(doc, RDF.type, HP.Reply if is_reply else HP.Document)
+        # The store draws no inferences: a reply is stated a hp:Document too, so that
+        # every query over documents (GET /documents, search, exports) finds it.
+        self.add(doc, RDF.type, HP.Document)
+        if is_reply:
+            self.add(doc, RDF.type, HP.Reply)
         if h.number:
             self.add(doc, ELI.id_local, _literal(canonical_number(h.number)))
         if h.title:
