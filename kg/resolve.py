@@ -133,7 +133,10 @@ def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | No
         named = where.for_level(surface[0])
         if named is not None:
             # 市县综合医院医联体: a compound of levels names a scope, not a place.
-            rest = surface if surface[:2] in _LEVEL_COMPOUNDS else surface[1:]
+            # 省市场监管局 is the province's 市场监管局: a known body after the first level
+            # character wins over the compound 省市.
+            compound = surface[:2] in _LEVEL_COMPOUNDS and surface[1:] not in lx.load().bodies
+            rest = surface if compound else surface[1:]
             return named, rest, True
         return surface[0], surface[1:], False
     return None

@@ -278,3 +278,16 @@ def test_a_level_word_names_no_place() -> None:
     # 省级/市级 qualify the alliance's level; the province is not prefixed to 级.
     alliance = _resolve_one("consortium", "省级老年医学专科联盟", "山东省卫生健康委员会")
     assert alliance.name == "省级老年医学专科联盟"
+
+
+@pytest.mark.parametrize(
+    ("surface", "issuer", "expected"),
+    [
+        ("省市场监管局", "江西省人民政府办公厅", "江西省市场监督管理局"),
+        ("市市场监管局", "岳阳市人民政府办公室", "岳阳市市场监督管理局"),
+        ("省卫生健康委", "江西省人民政府办公厅", "江西省卫生健康委员会"),
+    ],
+    ids=["省-then-市场监管局", "市-then-市场监管局", "plain-level-prefix"],
+)
+def test_a_level_then_a_body_beginning_with_市_is_one_level(surface, issuer, expected) -> None:
+    assert _resolve_one("agency", surface, issuer).name == expected
