@@ -286,8 +286,12 @@ def test_a_level_word_names_no_place() -> None:
         ("省市场监管局", "江西省人民政府办公厅", "江西省市场监督管理局"),
         ("市市场监管局", "岳阳市人民政府办公室", "岳阳市市场监督管理局"),
         ("省卫生健康委", "江西省人民政府办公厅", "江西省卫生健康委员会"),
+        ("省住房城乡建设厅", "海南省人民政府办公厅", "海南省住房和城乡建设厅"),
+        ("省政务服务办", "江西省人民政府办公厅", "江西省政务服务管理办公室"),
+        ("市城管局", "句容市人民政府办公室", "句容市城市管理局"),
     ],
-    ids=["省-then-市场监管局", "市-then-市场监管局", "plain-level-prefix"],
+    ids=["省-then-市场监管局", "市-then-市场监管局", "plain-level-prefix",
+         "provincial-厅-short-form", "政务服务办", "城管局"],
 )
 def test_a_level_then_a_body_beginning_with_市_is_one_level(surface, issuer, expected) -> None:
     assert _resolve_one("agency", surface, issuer).name == expected
