@@ -9,6 +9,7 @@ text vote.  Data: kg/data/admin-divisions/*.csv (statistical division codes).
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -88,6 +89,23 @@ def short_name(name: str) -> str:
     return name
 
 
+# 阜新蒙古族自治县, 长阳土家族自治县, 彝族回族苗族自治县: the stem before the peoples.
+_AUTONOMOUS_COUNTY = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,5}?)(?P<peoples>(?:[\u4e00-\u9fff]{1,4}族)+)自治县$")
+
+
+def autonomous_county_short_forms(name: str) -> tuple[str, ...]:
+    """The short forms documents write for an autonomous county.
+
+    Local documents drop the peoples (长阳土家族自治县 → 长阳县) or keep the first
+    character of the stem and of the first people (阜新蒙古族自治县 → 阜蒙县).
+    """
+    found = _AUTONOMOUS_COUNTY.match(name)
+    if found is None:
+        return ()
+    stem, peoples = found.group("stem"), found.group("peoples")
+    return (stem + "县", stem[0] + peoples[0] + "县")
+
+
 @cache
 def _gazetteer() -> _Gazetteer:
     by_code: dict[str, Place] = {}
@@ -122,6 +140,10 @@ def _gazetteer() -> _Gazetteer:
         if place.name in _PLACEHOLDERS:
             continue
         names.setdefault(place.name, []).append(place)
+    for place in list(by_code.values()):
+        for alias in autonomous_county_short_forms(place.name):
+            if alias not in names:  # never shadow a real division's own name
+                names[alias] = [place]
     automaton = ahocorasick.Automaton()
     for name, places in names.items():
         automaton.add_word(name, (name, tuple(places)))

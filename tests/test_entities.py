@@ -410,6 +410,73 @@ def test_people(text: str, expected: tuple[str, str] | None) -> None:
             assert not re.search(r"\d{7}", mention.sentence)
 
 
+# Member lists of committees and leading groups, in the layouts of real 成立…的通知 pages
+# (国办函〔2019〕59号; 东府办函〔2003〕248号; a 太原 卫生 plan's working groups; the
+# 阜蒙县 组成人员 attachment of tests/fixtures/real) and contact lines typeset with spaces.
+MEMBER_LIST_CASES = [
+    (
+        "post after spaces, continuation lines, body from the 成立 sentence",
+        "国务院成立健康中国行动推进委员会（以下简称推进委员会）。\n二、组成人员\n"
+        "主 任：孙春兰  国务院副总理\n副主任：马晓伟  卫生健康委主任\n      陈宝生  教育部部长\n"
+        "委 员：梁言顺  中央宣传部副部长\n      游 钧  人力资源社会保障部副部长\n"
+        "推进委员会办公室设在卫生健康委。",
+        {
+            ("孙春兰", "健康中国行动推进委员会主任"),
+            ("马晓伟", "健康中国行动推进委员会副主任"),
+            ("陈宝生", "健康中国行动推进委员会副主任"),
+            ("梁言顺", "健康中国行动推进委员会委员"),
+            ("游钧", "健康中国行动推进委员会委员"),
+        },
+    ),
+    (
+        "posts in brackets, labels alone on their lines",
+        "市政府决定成立市公共卫生体系建设领导小组。领导小组成员名单如下：\n"
+        "组 长：张顺彩（市政府副市长）\n副组长：\n周华驹（市政府副秘书长）\n洪耀坚（市卫生局局长）\n"
+        "成员：\n何伟森（市市政局）\n领导小组不设办公室，日常工作由市卫生局有关科室承担。",
+        {
+            ("张顺彩", "公共卫生体系建设领导小组组长"),
+            ("周华驹", "公共卫生体系建设领导小组副组长"),
+            ("洪耀坚", "公共卫生体系建设领导小组副组长"),
+            ("何伟森", "公共卫生体系建设领导小组成员"),
+        },
+    ),
+    (
+        "working group named in the heading above",
+        "（二）综合协调组\n组 长：安龙柱 （市政府办公厅副调研员）\n副组长：袁 琳 （市卫生局副调研员）\n"
+        "王树红 （市教育局副局长）\n负责组织实施防控工作，及时掌握疫情信息。",
+        {("安龙柱", "综合协调组组长"), ("袁琳", "综合协调组副组长"), ("王树红", "综合协调组副组长")},
+    ),
+    (
+        "several labels on one line",
+        "县卫生健康工作领导小组\n组　长：刘建军　副组长：陈明、赵丽华",
+        {("刘建军", "卫生健康工作领导小组组长"), ("陈明", "卫生健康工作领导小组副组长"),
+         ("赵丽华", "卫生健康工作领导小组副组长")},
+    ),
+    (
+        "spaced labels, names padded to three columns, place dropped from the body",
+        "阜蒙县健康专家委员会组成人员\n主 任 委员：杨  阳   县政府副县长\n"
+        "副主任委员：张文远   县政府办公室主任\n委      员：韩天元   县卫生健康局副局长\n"
+        "          姜  博   县住建局副局长",
+        {("杨阳", "健康专家委员会主任委员"), ("张文远", "健康专家委员会副主任委员"),
+         ("韩天元", "健康专家委员会委员"), ("姜博", "健康专家委员会委员")},
+    ),
+    ("member units are no people", "成员：县发改局、县财政局、县卫生健康局", set()),
+    ("an academician", "北京中医药大学研修班入选高级研修班，陈可冀院士申报突出贡献中关村奖。",
+     {("陈可冀", "院士")}),
+    ("an academy's academicians are no person", "聘请中国工程院院士担任顾问。", set()),
+    ("contact label typeset with spaces", "联 系 人：蔡海燕   岳松涛\n联系电话：64010910",
+     {("蔡海燕", "联系人"), ("岳松涛", "联系人")}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in MEMBER_LIST_CASES], ids=[c[0] for c in MEMBER_LIST_CASES]
+)
+def test_member_lists_and_titles(text: str, expected: set[tuple[str, str]]) -> None:
+    entities, _, _ = _extract(text)
+    assert {(e.name, e.attributes["role"]) for e in entities if e.kind == "person"} == expected
+
+
 TASK_TEXT = """三、重点任务
 （一）提升县域医疗服务能力
 1. 推进紧密型县域医共体建设。加快推进医共体内人员、财务统一管理。[责任单位：各县市区人民政府、市卫生健康委、市医保局]

@@ -16,6 +16,9 @@ JURISDICTIONS = [
     ("曲靖市人民政府", "", "云南省曲靖市", "5303"),
     ("北京市东城区卫生健康委员会", "", "北京市东城区", "110101"),
     ("湖北省卫生健康委员会", "", "湖北省", "42"),
+    # Autonomous counties under the short forms their own documents use.
+    ("阜蒙县人民政府", "", "辽宁省阜新市阜新蒙古族自治县", "210921"),
+    ("长阳县卫生健康局", "", "湖北省宜昌市长阳土家族自治县", "420528"),
 ]
 
 
@@ -70,3 +73,16 @@ def test_full_names_are_province_first() -> None:
     town = gazetteer.place("370402103")
     assert town is not None and town.full_name == "山东省枣庄市市中区齐村镇"
     assert [p.code for p in gazetteer.ancestors(town)] == ["370402103", "370402", "3704", "37"]
+
+
+@pytest.mark.parametrize(
+    ("name", "short_forms"),
+    [
+        ("阜新蒙古族自治县", ("阜新县", "阜蒙县")),
+        ("长阳土家族自治县", ("长阳县", "长土县")),
+        ("峨边彝族自治县", ("峨边县", "峨彝县")),
+        ("阜新市", ()),
+    ],
+)
+def test_autonomous_county_short_forms(name: str, short_forms: tuple[str, ...]) -> None:
+    assert gazetteer.autonomous_county_short_forms(name) == short_forms

@@ -309,10 +309,17 @@ def is_person_name(name: str) -> bool:
     return any(name.startswith(s) and len(name) - len(s) >= 1 for s in surnames)
 
 
+def _spaced(words: list[str] | dict[str, str]) -> str:
+    """An alternation of labels that a typeset line may spread out (联 系 人, 主 任 委员)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s*".join(map(re.escape, word)) for word in ordered)
+
+
 def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
     text = build.view.text
     roles = lexicons.words["person_roles"]
     role_re = "|".join(sorted(map(re.escape, roles), key=len, reverse=True))
+    member_labels = set(lexicons.words["member_roles"])
     for match in re.finditer(
         rf"(?P<role>{role_re})(?:姓名)?(?:及联系电话|及电话)?[：:]?{_NAME}", text
     ):
@@ -322,10 +329,15 @@ def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
         entity = build.add("person", name, match.start("name"), match.end("name"))
         entity.attributes.setdefault("role", roles[match.group("role")])
     _contacts(build, roles)
+    _member_lists(build, lexicons)
+    _honorifics(build, lexicons)
     proposer_roles = lexicons.words["proposer_roles"]
     for match in re.finditer(
         r"(?m)^(?P<name>[\u4e00-\u9fff·]{2,4})(?P<role>委员|代表)(?:们)?[：:]", text
     ):
+        # 主任委员： / 副主任委员： opens a committee's member list, not a proposer's reply.
+        if match.group("name") + match.group("role") in member_labels:
+            continue
         entity = build.add("person", match.group("name"), match.start("name"), match.end("name"))
         entity.attributes.setdefault("role", proposer_roles[match.group("role")])
         entity.attributes["proposer"] = True
@@ -340,14 +352,14 @@ def _contacts(build: _Builder, roles: dict[str, str]) -> None:
     """
     clean = build.document.clean
     compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
-    role_re = "|".join(sorted(map(re.escape, roles), key=len, reverse=True))
+    role_re = _spaced(roles)
     lines = clean.split("\n")
     starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     for n, line in enumerate(lines):
         opener = re.search(rf"(?P<role>{role_re})\s*[：:]", line)
         if opener is None:
             continue
-        role = roles[opener.group("role")]
+        role = roles[re.sub(r"\s+", "", opener.group("role"))]
         pieces = [(starts[n] + opener.end(), line[opener.end() :])]
         for k in range(n + 1, min(n + 4, len(lines))):
             follow = lines[k].strip()
@@ -373,6 +385,9 @@ def _segment_names(segment: str) -> list[tuple[str, int]]:
     words = [(m.group(0), m.start()) for m in re.finditer(r"\S+", segment)]
     if not words:
         return []
+    # 联系人：王娅楠   刘骅萱: names spaced apart, no unit before them.
+    if len(words) > 1 and all(is_person_name(word) for word, _ in words):
+        return words
     last, at = words[-1]
     found: list[tuple[str, int]] = []
     for part in re.finditer(r"[^、]+", last):
@@ -386,6 +401,163 @@ def _segment_names(segment: str) -> list[tuple[str, int]]:
         ):
             found.append((glued["name"], at + part.start() + glued.start("name")))
     return found
+
+
+# Characters of units and posts that a personal name does not hold (县政府, 副局长 …).
+_NOT_IN_NAME = set("局委办府厅部县省处科室所站院校司组会员")
+_POSTS_OF_TWO = re.compile(r"^.[长记任理员]$")
+_MEMBER_TOKEN = re.compile(r"[（(][^）)\n]*[）)]|[^\s（()、，,；;]+")
+
+
+def _member_name(word: str, labels: set[str]) -> bool:
+    return (
+        is_person_name(word)
+        and word not in labels
+        and not _POSTS_OF_TWO.match(word)
+        and not _NOT_IN_NAME.intersection(word)
+    )
+
+
+def _member_entries(
+    segment: str, labels: set[str]
+) -> tuple[list[tuple[str, int, str]], bool]:
+    """(name, offset, position) for each member of one list segment; and whether the
+    segment held nothing but members and their posts.
+
+    Names padded to three columns (杨  阳) are joined; a post follows its name after
+    spaces or in brackets (李某某  副省长, 周某某（市政府副秘书长）).
+    """
+    tokens = [(m.group(0), m.start()) for m in _MEMBER_TOKEN.finditer(segment)]
+    merged: list[tuple[str, int]] = []
+    k = 0
+    while k < len(tokens):
+        word, at = tokens[k]
+        if (
+            k + 1 < len(tokens)
+            and len(word) == 1
+            and len(tokens[k + 1][0]) == 1
+            and segment[at + 1 : tokens[k + 1][1]].isspace()
+        ):
+            merged.append((word + tokens[k + 1][0], at))
+            k += 2
+            continue
+        merged.append((word, at))
+        k += 1
+    entries: list[tuple[str, int, str]] = []
+    only_members = True
+    for word, at in merged:
+        if _member_name(word, labels):
+            entries.append((word, at, ""))
+        elif entries and len(word) <= 40 and "。" not in word:
+            name, offset, post = entries[-1]
+            entries[-1] = (name, offset, (post + "；" if post else "") + word.strip("（）()"))
+        else:
+            only_members = False
+    return entries, only_members and bool(entries)
+
+
+def _member_body(lines: list[str], first: int, text_before: str, lexicons: lx.Lexicons) -> str:
+    """The committee or group a member list belongs to, without its place prefix.
+
+    The heading just above the list names it (阜蒙县健康专家委员会组成人员, （二）综合协调组);
+    else the sentence that set it up (国务院成立健康中国行动推进委员会).
+    """
+    suffixes = "|".join(map(re.escape, lexicons.words["member_body_suffixes"]))
+    headings = "|".join(map(re.escape, lexicons.words["member_list_headings"]))
+    heading = re.compile(
+        rf"^(?:附件\s*\d*\s*)?(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{{1,2}}[.．、])?"
+        rf"(?P<body>[^\s，。；：:]{{2,40}}?(?:{suffixes}))(?:{headings})?$"
+    )
+    for n in range(first - 1, max(first - 4, -1), -1):
+        line = re.sub(r"\s+", "", lines[n])
+        if not line:
+            continue
+        found = heading.match(line)
+        if found:
+            return _without_place(found.group("body"))
+    set_up = None
+    for set_up in re.finditer(
+        rf"(?:成立|设立|组建|调整)(?:了)?(?P<body>[^，,。；;（(“”\s]{{2,40}}?(?:{suffixes}))",
+        text_before[-3000:],
+    ):
+        pass
+    return _without_place(set_up.group("body")) if set_up else ""
+
+
+def _without_place(body: str) -> str:
+    """健康专家委员会 of 阜蒙县健康专家委员会; 公共卫生体系建设领导小组 of 市公共卫生…"""
+    places = gazetteer.find_places(body)
+    if places and places[0].start == 0 and places[0].end < len(body):
+        return body[places[0].end :]
+    if body[:1] in ("省", "市", "县") and len(body) > 5:
+        return body[1:]
+    return body
+
+
+def _member_lists(build: _Builder, lexicons: lx.Lexicons) -> None:
+    """People of a committee's or leading group's member list, with their roles.
+
+    Layouts of 成立…领导小组的通知 pages and 组成人员 attachments:
+      组 长：李某某  副省长          a label, the name, its post after spaces
+      副组长：                        a label alone, the names on the next lines
+      周某某（市政府副秘书长）         the post in brackets
+      主 任 委员：杨  阳   县政府副县长 spaced labels, names padded to three columns
+      组　长：X　副组长：Y、Z         several labels on one line
+    A line without a label continues the last label's list while it holds nothing but
+    members; any other line ends the list.  The role is the body plus the label
+    (健康专家委员会副主任委员) where a heading or a 成立… sentence names the body.
+    """
+    labels = set(lexicons.words["member_roles"])
+    label = re.compile(rf"(?:^|(?<=\s))(?P<label>{_spaced(sorted(labels))})\s*[：:]")
+    clean = build.document.clean
+    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
+    lines = clean.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    role = body = ""
+    ended = -10  # the line where the last list ended
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        opened = list(label.finditer(line))
+        if opened and not line[: opened[0].start()].strip():
+            # A list broken by one odd line goes on under the same body.
+            if not role and n - ended > 2:
+                body = _member_body(lines, n, clean[: starts[n]], lexicons)
+            pieces = []
+            for k, match in enumerate(opened):
+                end = opened[k + 1].start() if k + 1 < len(opened) else len(line)
+                role = body + re.sub(r"\s+", "", match.group("label"))
+                pieces.append((role, match.end(), line[match.end() : end]))
+        elif role:
+            entries, only_members = _member_entries(line, labels)
+            if not only_members or len(line.strip()) > 60:
+                role, ended = "", n
+                continue
+            pieces = [(role, 0, line)]
+        else:
+            continue
+        for piece_role, offset, segment in pieces:
+            entries, _ = _member_entries(segment, labels)
+            for name, at, post in entries:
+                start = compact_at.get(starts[n] + offset + at)
+                if start is None:
+                    continue
+                attrs = {"role": piece_role, "position": post or None}
+                build.add("person", name, start, start + len(name), attrs)
+
+
+def _honorifics(build: _Builder, lexicons: lx.Lexicons) -> None:
+    """陈可冀院士: a title written right after a personal name is that person's role."""
+    labels = set(lexicons.words["member_roles"])
+    text = build.view.text
+    for title in lexicons.words["honorifics_after_name"]:
+        for match in re.finditer(re.escape(title), text):
+            for size in (3, 2):
+                start = match.start() - size
+                name = text[max(start, 0) : match.start()]
+                if start >= 0 and _member_name(name, labels):
+                    build.add("person", name, start, match.start(), {"role": title})
+                    break
 
 
 _LEAD_THEN_MEMBERS = re.compile(
