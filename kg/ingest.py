@@ -506,11 +506,16 @@ def should_join(before: str, after: str) -> bool:
     )
     if heading:
         return False
+    # A body's name under a line without sentence punctuation is the next cell of a
+    # table (健康素养、生活方式与行为 / 工信局), though the line ends in a function
+    # character; under prose (…的牵头单位为 / 区卫生健康局) it ends the sentence.
+    prose = any(c in before for c in "。！？；，")
+    if not prose and _is_signature(after):
+        return False
     if last in _DANGLING:
         return True
     if _is_signature(after):
         return False  # the issuer or the date under the body starts the signature block
-    prose = any(c in before for c in "。！？；，")
     return prose and len(before) >= _FULL_LINE
 
 

@@ -88,6 +88,24 @@ class Jurisdiction:
         return None
 
 
+@cache
+def _level_infixed() -> tuple[tuple[re.Pattern[str], str], ...]:
+    forms = lx.load().words["level_infixed_bodies"]
+    return tuple(
+        (re.compile("^" + re.escape(infixed).replace(r"\{L\}", "(?P<L>[省市县区州])") + "$"), plain)
+        for infixed, plain in forms.items()
+    )
+
+
+def level_infixed(surface: str) -> str | None:
+    """团省委 → 省团委: the level + body form of a body written with its level inside."""
+    for pattern, plain in _level_infixed():
+        found = pattern.match(surface)
+        if found:
+            return plain.replace("{L}", found.group("L"))
+    return None
+
+
 def local_name(place: Place) -> str:
     """How a document names a place: a district with its prefecture (枣庄市市中区)."""
     if place.level in ("province", "city"):
@@ -186,6 +204,9 @@ class Resolver:
         national = self.national(surface)
         if national is not None:
             return national, True
+        infixed = level_infixed(surface)
+        if infixed is not None:
+            return self.agency(infixed)
         if _RELATIVE.match(surface) and self.issuer:
             body = self._issuer_body()
             if body is not None and surface.endswith("委") and body.endswith("委员会"):
@@ -223,7 +244,7 @@ class Resolver:
             return surface, False
         body = lex.bodies.get(rest)
         if body is not None:
-            return body[0].format(P=prefix), True
+            return body[0].format(P=prefix, S=gazetteer.short_name(prefix)), True
         return prefix + rest, True
 
     def institution(self, surface: str) -> tuple[str, bool]:

@@ -477,6 +477,39 @@ def test_member_lists_and_titles(text: str, expected: set[tuple[str, str]]) -> N
     assert {(e.name, e.attributes["role"]) for e in entities if e.kind == "person"} == expected
 
 
+# A table of units turned into text (the 部门 column of a county's 各部门政策制定重点领域
+# table, tests/fixtures/real/fuxin…): bare bodies are the issuer's own level's.
+TABLE_OF_UNITS = """附件1
+各部门政策制定重点领域
+部门
+政策制定重点领域
+宣传部（融媒体中心）
+把健康文化作为社会主义精神文明建设的重要内容。
+工信局
+加强工业节能降耗，促进健康产业发展。
+工会、团委、妇联等
+开展健康促进活动。
+健康环境
+"""
+
+
+@pytest.mark.parametrize(
+    ("issuer", "expected"),
+    [
+        ("凤凰县人民政府办公室", {"县委宣传部", "县融媒体中心", "县工信局", "县工会", "县团委", "县妇联"}),
+        ("国家卫生健康委办公厅", set()),  # no place: a national table's cells are left alone
+    ],
+)
+def test_units_of_a_table_column(issuer: str, expected: set[str]) -> None:
+    entities, _, _ = _extract(TABLE_OF_UNITS, issuer=issuer)
+    assert _names(entities, "agency") - {issuer} == expected
+
+
+def test_league_committee_written_with_its_level_inside() -> None:
+    entities, _, _ = _extract("（省卫生健康委、省总工会、团省委、省妇联按职责分工负责）")
+    assert {"省卫生健康委", "省总工会", "团省委", "省妇联"} <= _names(entities, "agency")
+
+
 TASK_TEXT = """三、重点任务
 （一）提升县域医疗服务能力
 1. 推进紧密型县域医共体建设。加快推进医共体内人员、财务统一管理。[责任单位：各县市区人民政府、市卫生健康委、市医保局]

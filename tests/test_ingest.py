@@ -143,6 +143,11 @@ BREAKS = [
         "按照工作要求，进一步明确本项工作的牵头单位为区卫生健康局",
         id="dangling-before-a-body-name-joins",
     ),
+    pytest.param(
+        "健康素养、健康环境、疾病防控、生活方式与行为\n\n工信局\n\n加强工业节能降耗。",
+        None,
+        id="table-cell-after-a-cell-ending-in-a-function-character",
+    ),
 ]
 
 

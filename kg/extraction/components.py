@@ -74,6 +74,9 @@ def _candidates(doc: Doc) -> list[Candidate]:
     return doc._.kg_candidates
 
 
+_CONJUNCTIONS = "和与及并"
+
+
 class _Sentence:
     """A sentence with its token boundaries and place chains, shared by the rules."""
 
@@ -95,6 +98,14 @@ class _Sentence:
             # 会同县财政局 is 会同 + 县财政局: the bare 县 still names the document's own
             # county, so a true 会同县 document loses nothing.
             if not m.text.startswith(deny)
+            # 委员会和县卫生健康局 is 委员会 + 和 + 县卫生健康局, not 和县: a conjunction
+            # glued to a bare level after a body's name never opens a place name.
+            and not (
+                m.start > 0
+                and m.text[0] in _CONJUNCTIONS
+                and len(m.text) == 2
+                and _CJK.match(self.text[m.start - 1])
+            )
         ]
         for i, match in enumerate(matches):
             if match.places[0].level == "town" and (

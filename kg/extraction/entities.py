@@ -189,6 +189,8 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
                 )
             )
     _relative_agencies(build, header)
+    _level_infixed_agencies(build, lexicons)
+    _table_units(build, header, lexicons)
     _issuer(build, header)
     _addressees(build, header, lexicons)
     _drop_inner_agencies(build)
@@ -217,6 +219,72 @@ def _relative_agencies(build: _Builder, header: Header) -> None:
             parent != issuer and parent.endswith(_RELATIVE[match.group(1)])
         ):
             build.add("agency", match.group(0), match.start(), match.end())
+
+
+def _level_infixed_agencies(build: _Builder, lexicons: lx.Lexicons) -> None:
+    """团省委, 团县委: bodies written with their level inside the name."""
+    for infixed in lexicons.words["level_infixed_bodies"]:
+        pattern = re.escape(infixed).replace(r"\{L\}", "[省市县区州]")
+        for match in re.finditer(rf"(?<![\u4e00-\u9fff]){pattern}|(?<=[、，,（(])({pattern})", build.view.text):
+            build.add("agency", match.group(0), match.start(), match.end())
+
+
+def _issuer_level(header: Header) -> str:
+    """The level character a body of the issuer's own place is written with (县, 市, 省)."""
+    place = gazetteer.jurisdiction_of(header.issuer or "")
+    if place is None:
+        return ""
+    if place.level == "province":
+        return "自治区" if place.name.endswith("自治区") else place.name[-1]
+    return place.name[-1] if place.name[-1] in "省市县区州盟旗" else ""
+
+
+def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:
+    """Units in a table's 部门 column, as a table reads once turned into text.
+
+        部门 / 政策制定重点领域 / 对应的健康因素
+        宣传部（融媒体中心）
+        卫生健康局
+
+    A cell that is nothing but known bodies, written without a place, names bodies of
+    the issuer's own level: 公安局 in a county's table is 县公安局.
+    """
+    level = _issuer_level(header)
+    if not level:
+        return
+    headers = set(lexicons.words["table_unit_headers"])
+    bodies = lexicons.bodies
+    clean = build.document.clean
+    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
+    in_table = False
+    at = 0
+    for line in clean.split("\n"):
+        line_start, at = at, at + len(line) + 1
+        cell = line.strip()
+        if cell in headers:
+            in_table = True
+            continue
+        if not in_table or not cell:
+            continue
+        if cell.startswith("附件") or _TOP.match(cell):
+            in_table = False
+            continue
+        parts = [
+            (m.group(0), m.start())
+            for m in re.finditer(r"[^、（）()\s]+", cell.removesuffix("等"))
+        ]
+        named = [
+            (level + part if part in bodies else level + "委" + part, offset)
+            for part, offset in parts
+            if part in bodies or "委" + part in bodies
+        ]
+        if not parts or len(named) != len(parts):
+            continue
+        cell_start = line_start + line.index(cell)
+        for (name, offset), (part, _) in zip(named, parts):
+            start = compact_at.get(cell_start + offset)
+            if start is not None:
+                build.add("agency", name, start, start + len(part))
 
 
 def _issuer(build: _Builder, header: Header) -> None:
