@@ -348,11 +348,15 @@ def _score_programmes(report: Report, predicted: list[dict], gold: list[dict]) -
 def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
     score = report.score("tasks.responsible")
     aliases = _alias_index(gold)
-    predicted_tasks = {task_number(t.get("number")): t for t in predicted.get("tasks") or []}
+    # A document that appends several plans numbers each from （一） again: tasks of one
+    # number pair by title where one matches, else in document order.
+    predicted_tasks: dict[str | None, list[Mapping]] = {}
+    for t in predicted.get("tasks") or []:
+        predicted_tasks.setdefault(task_number(t.get("number")), []).append(t)
     for task in gold.get("tasks") or []:
         number = task_number(task.get("number"))
         gold_units = {norm(u) for u in task.get("responsible") or []}
-        mine = predicted_tasks.pop(number, None)
+        mine = _same_task(predicted_tasks.get(number) or [], task)
         units = {aliases.get(norm(u), norm(u)) for u in (mine or {}).get("responsible") or []}
         score.tp += len(units & gold_units)
         score.fp += len(units - gold_units)
@@ -361,8 +365,8 @@ def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
             report.miss("tasks.responsible", "spurious", f"{number}: {unit}")
         for unit in sorted(gold_units - units, key=str):
             report.miss("tasks.responsible", "missed", f"{number}: {unit}")
-    for number, leftover in predicted_tasks.items():
-        for unit in leftover.get("responsible") or []:
+    for number, leftovers in predicted_tasks.items():
+        for unit in (u for t in leftovers for u in t.get("responsible") or []):
             score.fp += 1
             report.miss("tasks.responsible", "spurious", f"{number}: {unit}")
     _match_names(
@@ -372,6 +376,18 @@ def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
         [{"name": t.get("number")} for t in gold.get("tasks") or []],
         normalise=task_number,
     )
+
+
+def _same_task(candidates: list[Mapping], gold_task: Mapping) -> Mapping | None:
+    """Take from ``candidates`` the task whose title matches the gold one, else the first."""
+    if not candidates:
+        return None
+    title = norm(gold_task.get("title")) or ""
+    for k, candidate in enumerate(candidates):
+        mine = norm(candidate.get("title")) or ""
+        if title and mine and (mine.startswith(title) or title.startswith(mine)):
+            return candidates.pop(k)
+    return candidates.pop(0)
 
 
 def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:

@@ -120,6 +120,23 @@ def test_task_numbers_match_without_brackets(gold_number, predicted_number) -> N
     assert report.fields["tasks.responsible"].f1 == 1.0
 
 
+def test_repeated_task_numbers_pair_by_title() -> None:
+    """A provincial opinion with appended action plans numbers each plan from （一） again."""
+    gold_tasks = [
+        {"number": "（一）", "title": "加强学生心理健康教育", "responsible": ["海南省教育厅"]},
+        {"number": "（一）", "title": "加强出生缺陷综合防治服务", "responsible": ["海南省卫生健康委员会"]},
+    ]
+    predicted_tasks = [
+        {"number": "一", "title": "加强出生缺陷综合防治服务", "responsible": ["海南省卫生健康委员会"]},
+        {"number": "一", "title": "加强学生心理健康教育和心理健康测试工作", "responsible": ["海南省教育厅"]},
+    ]
+    report = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": predicted_tasks}})
+    assert report.fields["tasks.responsible"].f1 == 1.0
+    swapped = [dict(t, responsible=["海南省财政厅"]) for t in predicted_tasks]
+    report = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": swapped}})
+    assert report.fields["tasks.responsible"].fp == 2
+
+
 def test_issuers_of_a_joint_document_are_a_list_field() -> None:
     gold = {"a.txt": {"document": {"issuer": "国家卫生健康委员会办公厅",
                                    "issuers": ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅"]}}}
