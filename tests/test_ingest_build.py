@@ -1,0 +1,259 @@
+"""`kg build` over a folder of every format, the way a user runs it (issue 12's "done when").
+
+One gov.cn page, one GB2312 page, one DOCX and one PDF of the same notice, its text
+copy, a page whose metadata table names another 文号, and the malformed files: each
+good file becomes one document with the header of the text copy, each bad one a
+clear per-file error, and the report counts read, skipped and failed per format.
+Below, the rule behind it: a page's metadata table wins over its text's header.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.build import metadata_wins, process
+from kg.ingest import ingest
+from kg.model import MetaFact
+
+REPO = Path(__file__).resolve().parent.parent
+KG = Path(sys.executable).parent / "kg"
+FORMATS = REPO / "tests" / "fixtures" / "formats"
+TEXT_COPY = (
+    REPO / "tests/fixtures/real/nhc_disability_friendly_medical_institutions_opinions_2025.txt"
+)
+
+NUMBER = "国卫办医政发〔2025〕22号"
+TITLE = "关于开展残疾人友好医疗机构建设的意见"
+LEAD_ISSUER = "国家卫生健康委员会办公厅"
+DATE = "2025-08-12"
+
+# source → (文号, title, lead issuer, date) as stored in the graph.
+EXPECTED_DOCUMENTS = {
+    "notice.txt": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    "notice_govcn.html": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    "notice_gbk.html": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    "notice.docx": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    "notice.pdf": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    # The table wins over the text's 国卫办医政发〔2025〕22号.
+    "number_differs.html": ("国卫办医政函〔2025〕322号", TITLE, LEAD_ISSUER, DATE),
+}
+# format → (read, skipped, failed)
+EXPECTED_COUNTS = {
+    "text": (1, 0, 0),
+    "html": (3, 0, 1),
+    "docx": (1, 0, 2),
+    "pdf": (1, 0, 3),
+    "ofd": (0, 0, 1),
+    "doc": (0, 0, 1),
+    ".xls": (0, 1, 0),
+}
+EXPECTED_PROBLEMS = [
+    ("failed", "truncated.pdf", "is a truncated PDF (no %%EOF end marker); download it again"),
+    ("failed", "scanned.pdf", "no text layer; OCR it first"),
+    ("failed", "error_page.pdf", "is named .pdf but is not a PDF file (it is an HTML page"),
+    ("failed", "bomb.docx", "refused: member word/document.xml would inflate"),
+    ("failed", "damaged.docx", "is a damaged zip archive"),
+    ("failed", "scripts_only.html", "is an HTML page without body text"),
+    ("failed", "notice.ofd", "OFD not supported yet"),
+    ("failed", "legacy.doc", "is an old Office binary document"),
+    ("skipped", "attachment_list.xls", ".xls is not a document format kg reads"),
+]
+HEADERS_QUERY = """
+PREFIX hp: <https://w3id.org/cn-health-kg/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?source ?number ?title ?issuer ?date WHERE {
+  GRAPH ?g {
+    ?doc hp:sourceFile ?source ; eli:id_local ?number ; dcterms:title ?title ;
+         eli:date_document ?date ; hp:leadIssuer ?lead .
+    ?lead skos:prefLabel ?issuer .
+  }
+}
+"""
+
+
+def _kg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(KG), *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("formats") / "corpus"
+    folder.mkdir()
+    for path in [*(FORMATS / "notice").iterdir(), *(FORMATS / "broken").iterdir()]:
+        shutil.copy(path, folder / path.name)
+    # The gov.cn page once more, its table naming another 文号 than its text.
+    page = (FORMATS / "notice" / "notice_govcn.html").read_text(encoding="utf-8")
+    differs = page.replace(f"<td>{NUMBER}</td>", "<td>国卫办医政函〔2025〕322号</td>")
+    assert differs != page
+    (folder / "number_differs.html").write_text(differs, encoding="utf-8")
+    shutil.copy(TEXT_COPY, folder / "notice.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("kg")
+    return {
+        **os.environ,
+        "KG_CONFIG": str(home / "absent.toml"),
+        "KG_STORE_PATH": str(home / "store"),
+        "COLUMNS": "400",  # one report line per file, however long its reason
+    }
+
+
+@pytest.fixture(scope="module")
+def first_build(corpus: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return _kg(env, "build", str(corpus))
+
+
+def test_build_finishes_with_the_good_files(first_build: subprocess.CompletedProcess[str]) -> None:
+    assert first_build.returncode == 0, first_build.stderr
+    assert f"{len(EXPECTED_DOCUMENTS)} added, 0 replaced" in first_build.stderr
+    assert "8 file(s) failed; the rest were built" in first_build.stderr
+
+
+def test_each_format_gives_the_header_of_its_text_copy(
+    first_build: subprocess.CompletedProcess[str], env: dict[str, str]
+) -> None:
+    result = _kg(env, "query", HEADERS_QUERY, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    stored = {
+        r["source"]: (r["number"], r["title"], r["issuer"], r["date"])
+        for r in json.loads(result.stdout)
+    }
+    assert stored == EXPECTED_DOCUMENTS
+
+
+@pytest.mark.parametrize(("kind", "counts"), EXPECTED_COUNTS.items(), ids=EXPECTED_COUNTS)
+def test_report_per_format(
+    first_build: subprocess.CompletedProcess[str], kind: str, counts: tuple[int, int, int]
+) -> None:
+    read, skipped, failed = counts
+    assert f"  {kind}: {read} read, {skipped} skipped, {failed} failed\n" in first_build.stderr
+
+
+@pytest.mark.parametrize(
+    ("outcome", "name", "reason"), EXPECTED_PROBLEMS, ids=[p[1] for p in EXPECTED_PROBLEMS]
+)
+def test_report_gives_each_bad_file_its_reason(
+    first_build: subprocess.CompletedProcess[str],
+    corpus: Path,
+    outcome: str,
+    name: str,
+    reason: str,
+) -> None:
+    assert f"{outcome} {corpus / name}: {reason}" in first_build.stderr
+
+
+def test_report_records_where_the_metadata_table_and_the_text_disagree(
+    first_build: subprocess.CompletedProcess[str], corpus: Path
+) -> None:
+    lines = [line for line in first_build.stderr.splitlines() if "disagree" in line]
+    assert lines == [
+        (
+            f"metadata and text disagree {corpus / 'number_differs.html'}: number "
+            f"'国卫办医政函〔2025〕322号' (html-meta) kept, the text says '{NUMBER}'"
+        )
+    ]
+
+
+def test_rebuild_reads_every_format_again_and_changes_nothing(
+    first_build: subprocess.CompletedProcess[str], corpus: Path, env: dict[str, str]
+) -> None:
+    again = _kg(env, "build", str(corpus))
+    assert f"0 added, 0 replaced, {len(EXPECTED_DOCUMENTS)} unchanged, 0 removed" in again.stderr
+    assert "  html: 3 read, 0 skipped, 1 failed\n" in again.stderr
+
+
+# ------------------------------------------------------------- the table wins, and says so
+
+# The header the text of the page gives, before its table is applied.
+TEXT_HEADER = {
+    "number": NUMBER,
+    "title": TITLE,
+    "issuers": [LEAD_ISSUER, "中国残疾人联合会办公厅"],
+    "date": DATE,
+}
+PAGE_TABLE = {
+    "number": "国卫办医政发〔2025〕22号",
+    "title": "关于开展残疾人友好医疗机构建设的意见",
+    "issuer": "国家卫生健康委办公厅 中国残联办公厅",
+    "date": "2025-08-12",
+}
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "disagreeing"),
+    [
+        pytest.param({}, {}, [], id="table-agrees-with-the-text"),
+        pytest.param({"number": "国卫办医政发[2025]22号"}, {}, [], id="same-number-other-brackets"),
+        pytest.param(
+            {"number": "国卫办医政函〔2025〕322号"},
+            {"number": "国卫办医政函〔2025〕322号"},
+            [("number", "国卫办医政发〔2025〕22号", "国卫办医政函〔2025〕322号")],
+            id="other-number",
+        ),
+        pytest.param(
+            {"issuer": "国家卫生健康委办公厅"},
+            {"issuers": ["国家卫生健康委员会办公厅"]},
+            [
+                (
+                    "issuers",
+                    "国家卫生健康委员会办公厅、中国残疾人联合会办公厅",
+                    "国家卫生健康委员会办公厅",
+                )
+            ],
+            id="one-issuer-resolved-like-the-text",
+        ),
+        pytest.param(
+            {"date": "2025-08-13"},
+            {"date": "2025-08-13"},
+            [("date", "2025-08-12", "2025-08-13")],
+            id="other-date",
+        ),
+        pytest.param(
+            {"title": "国家卫生健康委办公厅 中国残联办公厅关于开展残疾人友好医疗机构建设的意见"},
+            {"title": "国家卫生健康委办公厅 中国残联办公厅关于开展残疾人友好医疗机构建设的意见"},
+            [
+                (
+                    "title",
+                    "关于开展残疾人友好医疗机构建设的意见",
+                    "国家卫生健康委办公厅 中国残联办公厅关于开展残疾人友好医疗机构建设的意见",
+                )
+            ],
+            id="title-with-the-issuers-before-it",
+        ),
+    ],
+)
+def test_metadata_table_wins_and_disagreements_are_recorded(
+    table: dict[str, str], header: dict[str, object], disagreeing: list[tuple[str, str, str]]
+) -> None:
+    page = ingest(FORMATS / "notice" / "notice_govcn.html")
+    extraction = process(replace(page, metadata=()))
+    facts = {**PAGE_TABLE, **table}
+    extraction.document = replace(page, metadata=tuple(MetaFact(f, v, f) for f, v in facts.items()))
+    found = metadata_wins(extraction)
+    assert [(d.field, d.text, d.metadata) for d in found] == disagreeing
+    assert {d.source for d in found} <= {"html-meta"}
+    assert {name: getattr(extraction.header, name) for name in TEXT_HEADER} == {
+        **TEXT_HEADER,
+        **header,
+    }
