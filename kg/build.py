@@ -24,17 +24,21 @@ from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError, IngestError, KgError
 from kg.extract import extract
+from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
 from kg.ingest import file_format, ingest, iter_corpus, skipped_files
-from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, graph_iri
+from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
 from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads, index_path
 from kg.store import Store
+from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
+_HAS_PART = ox.NamedNode(str(ELI.has_part))
+_IS_PART_OF = ox.NamedNode(str(ELI.is_part_of))
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
 BATCH_SIZE = 200
 # Each document graph names its own source file and content hash.
@@ -104,11 +108,61 @@ def process(document: Document) -> Extraction:
 def _process(document: Document) -> tuple[Extraction, list[Disagreement]]:
     extraction = resolve(extract(document))
     disagreements = metadata_wins(extraction)
+    if extraction.header.title is None:
+        extraction.header.title = attachment_heading(document.clean)
     if extraction.answers is not None:
         extraction.answers.body = qualify_body(
             extraction.answers.body, extraction.header.jurisdiction
         )
     return extraction, disagreements
+
+
+# 附件1 on a line of its own, then the attachment's title: the head of an attachment
+# published as a file of its own.
+_ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*[0-9０-９]{0,2}\s*[：:]?$")
+_TITLE_MAX = 60
+
+
+def attachment_heading(text: str) -> str | None:
+    """The title under an opening 附件N line, for an attachment that is a file of its own.
+
+    The notice lists the attachment by this title (附件：1.各部门政策制定重点领域), so the
+    attachment's document IRI, minted from its title, is the one the notice's
+    ``eli:has_part`` names (``part_quads``).
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:2]
+    if len(lines) < 2 or not _ATTACHMENT_LABEL.match(lines[0]):
+        return None
+    title = lines[1]
+    if len(title) > _TITLE_MAX or any(c in title for c in "。；！？\t"):
+        return None
+    return title
+
+
+def part_quads(quads: list[ox.Quad], text: str, graph: str, settings: Settings) -> list[ox.Quad]:
+    """``eli:has_part`` / ``eli:is_part_of`` between a notice and each 附件 it lists.
+
+    Stated in the notice's graph, both ways.  The attachment is named by its title,
+    as a document without a 文号 is, so an attachment built from its own file (its
+    title read by ``attachment_heading``) is the same resource without any look-up
+    across documents, and a rebuild of either file keeps the link.
+    """
+    # The document node names its file, as the graph node does in the manifest.
+    notice = next(
+        (q.subject for q in quads if q.predicate == _SOURCE_FILE and q.subject.value != graph), None
+    )
+    if notice is None:
+        return []
+    node = ox.NamedNode(graph)
+    out = []
+    for title in attachment_titles(text):
+        part = ox.NamedNode(document_iri(settings.iri_base, title=title))
+        if part != notice:
+            out += [
+                ox.Quad(notice, _HAS_PART, part, node),
+                ox.Quad(part, _IS_PART_OF, notice, node),
+            ]
+    return out
 
 
 # Metadata fields that override the header, and how two values are compared.
@@ -126,11 +180,12 @@ def metadata_wins(extraction: Extraction) -> list[Disagreement]:
     facts = {fact.field: fact for fact in extraction.document.metadata}
     if not any(name in facts for name in ("number", "title", "issuer", "date")):
         return []
+    issuers = facts["issuer"].value if "issuer" in facts else ""
     stated = Header(
         number=facts["number"].value if "number" in facts else None,
         title=facts["title"].value if "title" in facts else None,
         date=facts["date"].value if "date" in facts else None,
-        issuers=[n for n in _ISSUER_SPLIT.split(facts["issuer"].value) if n] if "issuer" in facts else [],
+        issuers=[name for name in _ISSUER_SPLIT.split(issuers) if name],
     )
     if stated.issuers:
         stated.issuer = stated.issuers[0]
@@ -143,7 +198,9 @@ def metadata_wins(extraction: Extraction) -> list[Disagreement]:
             continue  # agreeing: the text's printed form stays
         fact = facts["issuer" if name == "issuers" else name]
         disagreements.append(
-            Disagreement(extraction.document.path, name, _shown(text_value), _shown(value), fact.source)
+            Disagreement(
+                extraction.document.path, name, _shown(text_value), _shown(value), fact.source
+            )
         )
         setattr(header, name, value)
         if name == "issuers":
@@ -233,6 +290,7 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         graph = graph_iri(settings.iri_base, document.id)
         extraction, disagreements = _process(document)
         quads = to_quads(extraction, settings)
+        quads += part_quads(quads, document.clean, graph, settings)
         quads += _manifest_quads(graph, source, document.id)
     except KgError as exc:
         # An IngestError names the file itself; the report puts the path beside the reason.
@@ -344,7 +402,8 @@ def build(
         if built.setdefault(graph, outcome.source) != outcome.source:
             # One graph per content: a second copy (the page saved twice) would
             # replace the first one's graph under its own name.
-            report.skipped.append(Skipped(outcome.path, f"same content as {built[graph]}, built once"))
+            reason = f"same content as {built[graph]}, built once"
+            report.skipped.append(Skipped(outcome.path, reason))
             report.count(outcome.format, "skipped")
             continue
         report.count(outcome.format, "read")

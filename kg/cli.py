@@ -111,9 +111,13 @@ def build(
             highlight=False,
         )
     for skipped in report.skipped:
-        err.print(f"[yellow]skipped[/] {escape(skipped.path)}: {escape(skipped.reason)}", highlight=False)
+        err.print(
+            f"[yellow]skipped[/] {escape(skipped.path)}: {escape(skipped.reason)}", highlight=False
+        )
     for failure in report.failures:
-        err.print(f"[red]failed[/] {escape(failure.path)}: {escape(failure.reason)}", highlight=False)
+        err.print(
+            f"[red]failed[/] {escape(failure.path)}: {escape(failure.reason)}", highlight=False
+        )
     for d in report.disagreements:
         err.print(
             f"[yellow]metadata and text disagree[/] {escape(d.path)}: {d.field} "

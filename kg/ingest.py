@@ -77,7 +77,9 @@ _UNREADABLE = {
     "doc": "is an old Office binary document (Word/WPS .doc, Excel .xls); save it as .docx and build again",
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .wps before 2007
-_HTML_START_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL)
+_HTML_START_RE = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL
+)
 _HEAD_BYTES = 4096
 
 # A cleaning step: current text → spans ``(start, end)`` of that text to delete.
@@ -174,7 +176,9 @@ def _zip_format(data: bytes, name: str) -> str:
         return "docx"
     if "OFD.xml" in names:
         return "ofd"
-    raise IngestError(name, "is a zip archive that is neither a DOCX nor an OFD document; unpack it")
+    raise IngestError(
+        name, "is a zip archive that is neither a DOCX nor an OFD document; unpack it"
+    )
 
 
 def file_format(path: Path) -> str:

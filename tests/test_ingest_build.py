@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import metadata_wins, process
+from kg.build import attachment_heading, metadata_wins, process
 from kg.ingest import ingest
 from kg.model import MetaFact
 
@@ -257,3 +257,72 @@ def test_metadata_table_wins_and_disagreements_are_recorded(
         **TEXT_HEADER,
         **header,
     }
+
+
+# ------------------------------------------------- 附件 as files of their own, linked
+
+PARTS_QUERY = """
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX hp: <https://w3id.org/cn-health-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?notice ?partFile ?partTitle WHERE {
+  ?n eli:has_part ?part ; hp:sourceFile ?notice .
+  ?part eli:is_part_of ?n .
+  OPTIONAL { ?part hp:sourceFile ?partFile ; dcterms:title ?partTitle }
+}
+"""
+
+
+def test_attachment_file_is_a_document_of_its_own_linked_to_its_notice(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # The Fuxin notice lists 附件：1.各部门政策制定重点领域 2.阜蒙县健康专家委员会组成人员;
+    # only 附件1 arrives, as a DOCX next to it.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FORMATS / "attachments", corpus)
+    own = {**env, "KG_STORE_PATH": str(tmp_path / "store")}
+    build = _kg(own, "build", str(corpus), "--strict")
+    assert build.returncode == 0, build.stderr
+    assert "2 added" in build.stderr
+    result = _kg(own, "query", PARTS_QUERY, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = sorted(
+        (r["notice"], r["partFile"] or "", r["partTitle"] or "") for r in json.loads(result.stdout)
+    )
+    assert rows == [
+        ("fuxin_notice.txt", "", ""),  # 附件2: named by the notice, no file of its own
+        ("fuxin_notice.txt", "fuxin_attachment1.docx", "各部门政策制定重点领域"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        pytest.param(
+            "附件1\n各部门政策制定重点领域\n部门\t政策制定重点领域\n",
+            "各部门政策制定重点领域",
+            id="numbered",
+        ),
+        pytest.param(
+            "附件\n\n重点任务责任分工表\n", "重点任务责任分工表", id="unnumbered-blank-line"
+        ),
+        pytest.param(
+            "附件 2：\n阜蒙县健康专家委员会组成人员\n",
+            "阜蒙县健康专家委员会组成人员",
+            id="with-colon",
+        ),
+        pytest.param(
+            "关于开展残疾人友好医疗机构建设的意见\n国卫办医政发〔2025〕22号\n", None, id="a-notice"
+        ),
+        pytest.param(
+            "附件1\n为推进我县健康促进县创建，制定本方案。\n", None, id="a-sentence-not-a-title"
+        ),
+        pytest.param(
+            "附件：1.各部门政策制定重点领域\n2.阜蒙县健康专家委员会组成人员\n",
+            None,
+            id="a-list-of-attachments",
+        ),
+    ],
+)
+def test_attachment_heading(text: str, title: str | None) -> None:
+    assert attachment_heading(text) == title

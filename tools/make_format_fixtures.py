@@ -213,6 +213,34 @@ def duty_table_docx() -> bytes:
     return _saved(document)
 
 
+FUXIN = ROOT / "tests/fixtures/real/fuxin_county_health_in_all_policies_2020.txt"
+# Rows of the notice's 附件1 table whose three cells are one line each in the text copy.
+_FUXIN_ROW_DEPARTMENTS = ("卫生健康局", "教育局", "工信局", "公安局", "编委办")
+
+
+def fuxin_notice_and_attachment() -> tuple[str, bytes]:
+    """The Fuxin notice up to its signature, and its 附件1 as the separate DOCX it was.
+
+    The text copy holds both; published, the 附件 is a file of its own next to the
+    notice, which lists it by title (附件：1.各部门政策制定重点领域).
+    """
+    lines = FUXIN.read_text(encoding="utf-8").splitlines()
+    start = lines.index("附件1")
+    notice = "\n".join(lines[:start]).rstrip() + "\n"
+    document = docx.Document()
+    document.add_paragraph("附件1")
+    document.add_paragraph(lines[start + 1])  # 各部门政策制定重点领域
+    rows = [tuple(lines[start + 2 : start + 5])]  # 部门 / 政策制定重点领域 / 对应的健康因素
+    for department in _FUXIN_ROW_DEPARTMENTS:
+        at = lines.index(department, start)
+        rows.append(tuple(lines[at : at + 3]))
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value.strip()
+    return notice, _saved(document)
+
+
 def _saved(document: docx.document.Document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
@@ -358,6 +386,11 @@ def main() -> None:
     other.mkdir(exist_ok=True)
     (other / "duty_table.docx").write_bytes(duty_table_docx())
     (other / "running_head.pdf").write_bytes(running_head_pdf(paras))
+    parts = OUT / "attachments"
+    parts.mkdir(exist_ok=True)
+    notice, attachment = fuxin_notice_and_attachment()
+    (parts / "fuxin_notice.txt").write_text(notice, encoding="utf-8")
+    (parts / "fuxin_attachment1.docx").write_bytes(attachment)
     broken = OUT / "broken"
     broken.mkdir(exist_ok=True)
     (broken / "truncated.pdf").write_bytes(pdf[: len(pdf) // 2])
