@@ -12,8 +12,10 @@ every machine.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -33,6 +35,7 @@ OUT = ROOT / "tests/fixtures/formats"
 TITLE = "关于开展残疾人友好医疗机构建设的意见"
 NUMBER = "国卫办医政发〔2025〕22号"
 ISSUERS = "国家卫生健康委办公厅 中国残联办公厅"
+STAMP = dt.datetime(2025, 8, 12, tzinfo=dt.UTC)  # the notice's date, on every generated file
 # Illustrative index number in the shape gov.cn prints (机构代码/年份-序号).
 INDEX = "000013610/2025-00271"
 
@@ -242,8 +245,22 @@ def fuxin_notice_and_attachment() -> tuple[str, bytes]:
 
 
 def _saved(document: docx.document.Document) -> bytes:
+    document.core_properties.created = document.core_properties.modified = STAMP
     buffer = io.BytesIO()
     document.save(buffer)
+    return _stamped(buffer.getvalue())
+
+
+def _stamped(archive_bytes: bytes) -> bytes:
+    """The zip archive again with every member dated STAMP: the same bytes on every run."""
+    source = zipfile.ZipFile(io.BytesIO(archive_bytes))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=STAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with source.open(member) as data, archive.open(info, "w", force_zip64=True) as out:
+                shutil.copyfileobj(data, out, 1 << 20)
     return buffer.getvalue()
 
 
@@ -257,7 +274,7 @@ def zip_bomb_docx() -> bytes:
             for _ in range(64):
                 member.write(b" " * (1024 * 1024))
             member.write(b"</w:body></w:document>")
-    return buffer.getvalue()
+    return _stamped(buffer.getvalue())
 
 
 def ofd_file() -> bytes:
@@ -274,7 +291,7 @@ def ofd_file() -> bytes:
             "Doc_0/Document.xml",
             '<?xml version="1.0"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"/>',
         )
-    return buffer.getvalue()
+    return _stamped(buffer.getvalue())
 
 
 # ------------------------------------------------------------------------------ PDF
