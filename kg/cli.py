@@ -70,7 +70,7 @@ def _where(settings: Settings) -> str:
 @app.command()
 @_reports_errors
 def build(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents: .txt .md .html .docx .pdf.")] = Path("corpus"),
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents: .txt .md .html .docx .pdf .ofd.")] = Path("corpus"),
     store: StoreOption = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
     workers: Annotated[

@@ -32,7 +32,7 @@ from pathlib import Path
 from kg.errors import ConfigError, IngestError
 from kg.lines import DATE_LINE, is_agency_line
 from kg.model import Document, MetaFact
-from kg.readers import Reading, docx, html, pdf
+from kg.readers import Reading, docx, html, ofd, pdf
 from kg.readers import text as plain_text
 from kg.readers.text import decode
 
@@ -50,7 +50,7 @@ __all__ = [
     "skipped_files",
 ]
 
-# Extension → the format it names.  .doc, .wps and .ofd are listed so that a corpus
+# Extension → the format it names.  .doc and .wps are listed so that a corpus
 # holding them reports each as a failed file with what to do, not as skipped.
 FORMATS: dict[str, str] = {
     ".txt": "text",
@@ -71,9 +71,9 @@ _READERS: dict[str, Callable[[bytes, str], Reading]] = {
     "html": html.read,
     "docx": docx.read,
     "pdf": pdf.read,
+    "ofd": ofd.read,
 }
 _UNREADABLE = {
-    "ofd": "OFD not supported yet; export it to PDF (数科OFD阅读器 or 福昕 can) and build again",
     "doc": "is an old Office binary document (Word/WPS .doc, Excel .xls); save it as .docx and build again",
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .wps before 2007

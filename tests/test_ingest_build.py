@@ -1,6 +1,6 @@
 """`kg build` over a folder of every format, the way a user runs it (issue 12's "done when").
 
-One gov.cn page, one GB2312 page, one DOCX and one PDF of the same notice, its text
+One gov.cn page, one GB2312 page, one DOCX, one PDF and one OFD of the same notice, its text
 copy, a page whose metadata table names another 文号, and the malformed files: each
 good file becomes one document with the header of the text copy, each bad one a
 clear per-file error, and the report counts read, skipped and failed per format.
@@ -42,6 +42,7 @@ EXPECTED_DOCUMENTS = {
     "notice_gbk.html": (NUMBER, TITLE, LEAD_ISSUER, DATE),
     "notice.docx": (NUMBER, TITLE, LEAD_ISSUER, DATE),
     "notice.pdf": (NUMBER, TITLE, LEAD_ISSUER, DATE),
+    "notice.ofd": (NUMBER, TITLE, LEAD_ISSUER, DATE),
     # The table wins over the text's 国卫办医政发〔2025〕22号.
     "number_differs.html": ("国卫办医政函〔2025〕322号", TITLE, LEAD_ISSUER, DATE),
 }
@@ -51,7 +52,7 @@ EXPECTED_COUNTS = {
     "html": (3, 0, 1),
     "docx": (1, 0, 2),
     "pdf": (1, 0, 3),
-    "ofd": (0, 0, 1),
+    "ofd": (1, 0, 1),
     "doc": (0, 0, 1),
     ".xls": (0, 1, 0),
 }
@@ -62,7 +63,7 @@ EXPECTED_PROBLEMS = [
     ("failed", "bomb.docx", "refused: member word/document.xml would inflate"),
     ("failed", "damaged.docx", "is a damaged zip archive"),
     ("failed", "scripts_only.html", "is an HTML page without body text"),
-    ("failed", "notice.ofd", "OFD not supported yet"),
+    ("failed", "empty.ofd", "is an OFD file without pages"),
     ("failed", "legacy.doc", "is an old Office binary document"),
     ("skipped", "attachment_list.xls", ".xls is not a document format kg reads"),
 ]

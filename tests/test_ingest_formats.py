@@ -1,4 +1,4 @@
-"""Readers for the forms documents are published in: HTML pages, DOCX, PDF (issue 12).
+"""Readers for the forms documents are published in: HTML pages, DOCX, PDF, OFD (issue 12).
 
 Every fixture under fixtures/formats/ carries one real notice (国卫办医政发〔2025〕22号,
 the text copy in fixtures/real/); tools/make_format_fixtures.py writes them and
@@ -41,6 +41,7 @@ GOOD = [
     pytest.param("notice_gbk.html", "html", "gb18030", id="gb2312-xxgk-page"),
     pytest.param("notice.docx", "docx", "docx", id="docx"),
     pytest.param("notice.pdf", "pdf", "pdf", id="two-page-pdf"),
+    pytest.param("notice.ofd", "ofd", "ofd", id="two-page-ofd"),
 ]
 
 
@@ -101,6 +102,9 @@ TEXT_CHECKS = [
     pytest.param(
         "notice.pdf", "（信息公开形式：主动公开）", True, id="pdf-last-line-above-imprint"
     ),
+    pytest.param("notice.ofd", "— 2 —", False, id="ofd-page-number"),
+    pytest.param("notice.ofd", "印发", False, id="ofd-imprint"),
+    pytest.param("notice.ofd", "家庭签\n\n约医生", True, id="ofd-page-break-mid-sentence"),
 ]
 
 
@@ -268,7 +272,7 @@ BROKEN = [
     pytest.param("bomb.docx", "refused: .*zip bomb.*nothing was extracted", id="zip-bomb"),
     pytest.param("damaged.docx", "damaged zip archive", id="cut-off-docx"),
     pytest.param("scripts_only.html", "HTML page without body text", id="script-only-page"),
-    pytest.param("notice.ofd", "OFD not supported yet", id="ofd"),
+    pytest.param("empty.ofd", "is an OFD file without pages", id="ofd-without-pages"),
     pytest.param("legacy.doc", r"old Office binary document.*save it as \.docx", id="doc"),
 ]
 

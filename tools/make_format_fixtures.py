@@ -277,8 +277,8 @@ def zip_bomb_docx() -> bytes:
     return _stamped(buffer.getvalue())
 
 
-def ofd_file() -> bytes:
-    """A minimal OFD (GB/T 33190) package: OFD.xml naming one document."""
+def empty_ofd() -> bytes:
+    """An OFD (GB/T 33190) package whose one document has no pages."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -355,6 +355,80 @@ def notice_pdf(paras: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+_OFD_NS = "http://www.ofdspec.org/2016"
+_MM = 25.4 / 72  # OFD measures in millimetres, reportlab in points
+
+
+def _ofd_text(object_id: int, x: float, y: float, text: str, size: float) -> str:
+    """One TextObject: the run at (x, y) mm, each glyph advanced by its width."""
+    widths = [size if ord(c) > 0x2E7F else size / 2 for c in text]
+    delta = " ".join(f"{w:.2f}" for w in widths[:-1])
+    return (
+        f'<ofd:TextObject ID="{object_id}" Boundary="{x:.2f} {y - size:.2f} {sum(widths):.2f} '
+        f'{size * 1.4:.2f}" Font="2" Size="{size:.2f}"><ofd:TextCode X="0" Y="{size:.2f}" '
+        f'DeltaX="{delta}">{html.escape(text)}</ofd:TextCode></ofd:TextObject>'
+    )
+
+
+def notice_ofd(paras: list[str]) -> bytes:
+    """The two pages of ``notice_pdf`` as an OFD package, as 数科/福昕 OFD writers lay it out."""
+    width, size = 210.0, 12 * _MM
+    lines = _wrapped(paras)
+    pages = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
+    ids = iter(range(10, 100_000))
+    contents = []
+    for number, page in enumerate(pages, start=1):
+        objects, y = [], 25.0
+        for kind, text in page:
+            glyph = 18 * _MM if kind == "title" else size
+            run = sum(glyph if ord(c) > 0x2E7F else glyph / 2 for c in text)
+            x = {"title": (width - run) / 2, "centre": (width - run) / 2, "right": width - 28 - run}
+            if text:
+                objects.append(_ofd_text(next(ids), x.get(kind, 28.0), y + glyph, text, glyph))
+            y += 17 * _MM
+        if number == len(pages):
+            objects.append(
+                _ofd_text(
+                    next(ids), 30, 262, "抄送：国家中医药局，国家疾控局，各省级残联。", 11 * _MM
+                )
+            )
+            objects.append(_ofd_text(next(ids), 30, 270, "国家卫生健康委办公厅", 11 * _MM))
+            objects.append(_ofd_text(next(ids), 140, 270, "2025年8月13日印发", 11 * _MM))
+        objects.append(_ofd_text(next(ids), 97, 284, f"— {number} —", size))
+        contents.append(
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content>'
+            f'<ofd:Layer ID="{next(ids)}">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>'
+        )
+    page_list = "".join(
+        f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(len(pages))
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.1" '
+            f'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>illustrative-0001</ofd:DocID>'
+            f"<ofd:Title>{TITLE}</ofd:Title><ofd:CreationDate>2025-08-13</ofd:CreationDate>"
+            "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}">'
+            "<ofd:CommonData><ofd:MaxUnitID>100000</ofd:MaxUnitID><ofd:PageArea>"
+            "<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+            "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+            f"<ofd:Pages>{page_list}</ofd:Pages></ofd:Document>",
+        )
+        archive.writestr(
+            "Doc_0/PublicRes.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{_OFD_NS}" BaseLoc="Res">'
+            '<ofd:Fonts><ofd:Font ID="2" FontName="仿宋_GB2312" FamilyName="仿宋"/></ofd:Fonts></ofd:Res>',
+        )
+        for n, content in enumerate(contents):
+            archive.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content)
+    return _stamped(buffer.getvalue())
+
+
 def running_head_pdf(paras: list[str]) -> bytes:
     """Three pages of the body under a running head, numbered 第N页 共3页 at the foot."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -399,6 +473,7 @@ def main() -> None:
     (good / "notice.docx").write_bytes(notice_docx(paras))
     pdf = notice_pdf(paras)
     (good / "notice.pdf").write_bytes(pdf)
+    (good / "notice.ofd").write_bytes(notice_ofd(paras))
     other = OUT / "single"
     other.mkdir(exist_ok=True)
     (other / "duty_table.docx").write_bytes(duty_table_docx())
@@ -415,7 +490,7 @@ def main() -> None:
     (broken / "bomb.docx").write_bytes(zip_bomb_docx())
     (broken / "damaged.docx").write_bytes(notice_docx(paras)[:3000])
     (broken / "scripts_only.html").write_text(SCRIPT_ONLY_PAGE, encoding="utf-8")
-    (broken / "notice.ofd").write_bytes(ofd_file())
+    (broken / "empty.ofd").write_bytes(empty_ofd())
     (broken / "error_page.pdf").write_text(
         "<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>", encoding="utf-8"
     )
