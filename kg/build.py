@@ -196,12 +196,13 @@ def metadata_wins(extraction: Extraction) -> list[Disagreement]:
         value, text_value = getattr(stated, name), getattr(header, name)
         if not value or _comparable(name, value) == _comparable(name, text_value):
             continue  # agreeing: the text's printed form stays
-        fact = facts["issuer" if name == "issuers" else name]
-        disagreements.append(
-            Disagreement(
-                extraction.document.path, name, _shown(text_value), _shown(value), fact.source
+        if text_value:  # where the text gave none, the table fills the gap
+            fact = facts["issuer" if name == "issuers" else name]
+            disagreements.append(
+                Disagreement(
+                    extraction.document.path, name, _shown(text_value), _shown(value), fact.source
+                )
             )
-        )
         setattr(header, name, value)
         if name == "issuers":
             header.issuer = stated.issuer
@@ -405,6 +406,9 @@ def build(
             reason = f"same content as {built[graph]}, built once"
             report.skipped.append(Skipped(outcome.path, reason))
             report.count(outcome.format, "skipped")
+            previous = known.get(outcome.source)
+            if previous and previous[0] != graph:
+                pending_remove.append(previous[0])  # the file's old content is gone
             continue
         report.count(outcome.format, "read")
         report.disagreements.extend(outcome.disagreements)

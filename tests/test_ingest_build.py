@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import attachment_heading, metadata_wins, process
+from kg.build import attachment_heading, build, indexed_sources, metadata_wins, process
+from kg.config import Settings
 from kg.ingest import ingest
 from kg.model import MetaFact
+from kg.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"
@@ -327,3 +329,28 @@ def test_attachment_file_is_a_document_of_its_own_linked_to_its_notice(
 )
 def test_attachment_heading(text: str, title: str | None) -> None:
     assert attachment_heading(text) == title
+
+
+def test_metadata_fills_a_field_the_text_lacks_without_a_disagreement() -> None:
+    page = ingest(FORMATS / "notice" / "notice_govcn.html")
+    extraction = process(replace(page, metadata=()))
+    extraction.header.date = None  # as if the signature had no date
+    extraction.document = page
+    assert metadata_wins(extraction) == []
+    assert extraction.header.date == DATE
+
+
+def test_a_second_copy_of_a_document_is_skipped_and_its_old_content_dropped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(TEXT_COPY, corpus / "a.txt")
+    shutil.copy(FORMATS / "attachments" / "fuxin_notice.txt", corpus / "b.txt")
+    store, settings = Store(None), Settings(store_path=tmp_path / "store")
+    first = build(corpus, store, settings, catalogue=None, workers=1)
+    assert sorted(first.added) == ["a.txt", "b.txt"]
+    shutil.copy(TEXT_COPY, corpus / "b.txt")  # b's content replaced by a copy of a
+    second = build(corpus, store, settings, catalogue=None, workers=1)
+    assert [(Path(s.path).name, s.reason) for s in second.skipped] == [
+        ("b.txt", "same content as a.txt, built once")
+    ]
+    assert sorted(indexed_sources(store)) == ["a.txt"]  # b's old graph is gone
