@@ -160,6 +160,33 @@ def test_html_metadata_facts(name: str, expected: set[tuple[str, str, str]]) -> 
     assert {f.source for f in metadata} == {"html-meta"}
 
 
+# A provincial page's body: a 责任分工 table and lines broken with <br>, in a GBK page
+# that declares no charset at all.
+BODY_TABLE_PAGE = """<html><head><title>将健康融入所有政策实施方案</title></head><body>
+<div class="nav"><a href="/">首页</a></div>
+<div id="zoom"><p>附件</p><p>重点任务责任分工表</p>
+<table border="1"><tr><th>序号</th><th>重点任务</th><th>牵头单位</th></tr>
+<tr><td>1</td><td>开展学生心理健康知识和
+预防心理问题科普</td><td>省教育厅</td></tr></table>
+<p>省卫生健康委<br>2025年3月1日</p></div></body></html>"""
+
+
+def test_html_body_table_as_rows_and_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "duty.htm"
+    path.write_bytes(BODY_TABLE_PAGE.encode("gbk"))
+    document = ingest(path)
+    assert document.encoding == "gb18030"
+    assert [line for line in document.text.splitlines() if line] == [
+        "将健康融入所有政策实施方案",  # the page title, put back above the body
+        "附件",
+        "重点任务责任分工表",
+        "序号\t重点任务\t牵头单位",
+        "1\t开展学生心理健康知识和预防心理问题科普\t省教育厅",  # a source line break
+        "省卫生健康委",
+        "2025年3月1日",
+    ]
+
+
 def test_html_title_comes_first_when_the_body_leaves_it_out() -> None:
     text = ingest(NOTICE / "notice_govcn.html").text
     assert text.splitlines()[:2] == [HEADER["title"], HEADER["number"]]

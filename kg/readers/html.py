@@ -85,6 +85,8 @@ _BLOCKS = frozenset((
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACE_RUN_RE = re.compile(r"[ \t\r\n\f]+")
+_WIDE = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_WIDE_BREAK_RE = re.compile(f"(?<=[{_WIDE}])[ \t]*\r?\n[ \t\r\n]*(?=[{_WIDE}])")
 _DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 
 
@@ -219,9 +221,10 @@ def _walk(element: lxml_html.HtmlElement, out: list[str]) -> None:
 
 
 def _inline(text: str) -> str:
-    # Source line breaks inside a paragraph are markup layout, not text.
-    return _SPACE_RUN_RE.sub(" ", text)
+    # Source line breaks inside a paragraph are markup layout, not text; between two
+    # Chinese characters they vanish (the segment-break rule of CSS Text 3).
+    return _SPACE_RUN_RE.sub(" ", _WIDE_BREAK_RE.sub("", text))
 
 
 def _squash(text: str) -> str:
-    return _SPACE_RUN_RE.sub(" ", text).strip(" \u00a0\u3000")
+    return _inline(text).strip(" \u00a0\u3000")
