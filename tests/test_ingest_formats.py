@@ -187,6 +187,21 @@ def test_html_body_table_as_rows_and_line_breaks(tmp_path: Path) -> None:
     ]
 
 
+def test_html_metadata_table_inside_a_layout_table(tmp_path: Path) -> None:
+    # Pages of older county sites lay everything out in one outer table.
+    inner = NOTICE / "notice_gbk.html"
+    page = inner.read_bytes().decode("gb18030")
+    start, end = page.index('<table class="bd1"'), page.index("</body>")
+    laid_out = (
+        page[:start] + "<table><tr><td>" + page[start:end] + "</td></tr></table>" + page[end:]
+    )
+    path = tmp_path / "county.html"
+    path.write_text(laid_out, encoding="utf-8")
+    document = ingest(path)
+    assert ("number", "国卫办医政发〔2025〕22号") in {(f.field, f.value) for f in document.metadata}
+    assert "（信息公开形式：主动公开）" in document.text  # the body was not dropped with the table
+
+
 def test_html_title_comes_first_when_the_body_leaves_it_out() -> None:
     text = ingest(NOTICE / "notice_govcn.html").text
     assert text.splitlines()[:2] == [HEADER["title"], HEADER["number"]]

@@ -140,7 +140,8 @@ def _info_table(root: lxml_html.HtmlElement) -> Iterator[MetaFact]:
     """Label/value cell pairs of the first table that holds two known labels."""
     for table in root.iter("table"):
         facts = []
-        for row in table.iter("tr"):
+        # Its own rows only: old sites lay the whole page out in tables around it.
+        for row in (r for r in table.iter("tr") if next(r.iterancestors("table")) is table):
             cells = [_squash(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
             for label_cell, value in zip(cells[0::2], cells[1::2], strict=False):
                 label = re.sub(r"[\s：:　]", "", label_cell)
