@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -20,19 +21,24 @@ import pyoxigraph as ox
 
 from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
-from kg.errors import KgError
+from kg.docno import normalise
+from kg.errors import DocNumberError, IngestError, KgError
 from kg.extract import extract
+from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
-from kg.ingest import ingest, iter_corpus
-from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, graph_iri
+from kg.ingest import file_format, ingest, iter_corpus, skipped_files
+from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
 from kg.mapping import to_quads
-from kg.model import Document, Extraction
+from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads, index_path
 from kg.store import Store
+from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
+_HAS_PART = ox.NamedNode(str(ELI.has_part))
+_IS_PART_OF = ox.NamedNode(str(ELI.is_part_of))
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
 BATCH_SIZE = 200
 # Each document graph names its own source file and content hash.
@@ -45,6 +51,31 @@ _MANIFEST = f"""SELECT ?g ?source ?hash WHERE {{
 class Failure:
     path: str
     reason: str
+    format: str = "text"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A header field where a file's metadata and its text differ; the metadata was kept."""
+
+    path: str
+    field: str
+    text: str | None
+    metadata: str
+    source: str = "html-meta"
+
+
+@dataclass
+class FormatCounts:
+    read: int = 0
+    skipped: int = 0
+    failed: int = 0
 
 
 @dataclass
@@ -54,6 +85,9 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    formats: dict[str, FormatCounts] = field(default_factory=dict)
     quads_written: int = 0
     catalogue_records: int = 0
 
@@ -61,15 +95,136 @@ class BuildReport:
     def ok(self) -> bool:
         return not self.failures
 
+    def count(self, format: str, outcome: str) -> None:
+        counts = self.formats.setdefault(format, FormatCounts())
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+
 
 def process(document: Document) -> Extraction:
-    """Extract and resolve one document."""
+    """Extract and resolve one document; its metadata facts win over its text's header."""
+    return _process(document)[0]
+
+
+def _process(document: Document) -> tuple[Extraction, list[Disagreement]]:
     extraction = resolve(extract(document))
+    disagreements = metadata_wins(extraction)
+    if extraction.header.title is None:
+        extraction.header.title = attachment_heading(document.clean)
     if extraction.answers is not None:
         extraction.answers.body = qualify_body(
             extraction.answers.body, extraction.header.jurisdiction
         )
-    return extraction
+    return extraction, disagreements
+
+
+# 附件1 on a line of its own, then the attachment's title: the head of an attachment
+# published as a file of its own.
+_ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*[0-9０-９]{0,2}\s*[：:]?$")
+_TITLE_MAX = 60
+
+
+def attachment_heading(text: str) -> str | None:
+    """The title under an opening 附件N line, for an attachment that is a file of its own.
+
+    The notice lists the attachment by this title (附件：1.各部门政策制定重点领域), so the
+    attachment's document IRI, minted from its title, is the one the notice's
+    ``eli:has_part`` names (``part_quads``).
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:2]
+    if len(lines) < 2 or not _ATTACHMENT_LABEL.match(lines[0]):
+        return None
+    title = lines[1]
+    if len(title) > _TITLE_MAX or any(c in title for c in "。；！？\t"):
+        return None
+    return title
+
+
+def part_quads(quads: list[ox.Quad], text: str, graph: str, settings: Settings) -> list[ox.Quad]:
+    """``eli:has_part`` / ``eli:is_part_of`` between a notice and each 附件 it lists.
+
+    Stated in the notice's graph, both ways.  The attachment is named by its title,
+    as a document without a 文号 is, so an attachment built from its own file (its
+    title read by ``attachment_heading``) is the same resource without any look-up
+    across documents, and a rebuild of either file keeps the link.
+    """
+    # The document node names its file, as the graph node does in the manifest.
+    notice = next(
+        (q.subject for q in quads if q.predicate == _SOURCE_FILE and q.subject.value != graph), None
+    )
+    if notice is None:
+        return []
+    node = ox.NamedNode(graph)
+    out = []
+    for title in attachment_titles(text):
+        part = ox.NamedNode(document_iri(settings.iri_base, title=title))
+        if part != notice:
+            out += [
+                ox.Quad(notice, _HAS_PART, part, node),
+                ox.Quad(part, _IS_PART_OF, notice, node),
+            ]
+    return out
+
+
+# Metadata fields that override the header, and how two values are compared.
+_OVERRIDDEN = ("number", "title", "issuers", "date")
+_ISSUER_SPLIT = re.compile(r"[\s;；、，,]+")
+
+
+def metadata_wins(extraction: Extraction) -> list[Disagreement]:
+    """Put the document's metadata facts (number, title, issuer, date) into its header.
+
+    The metadata names are resolved the way the text's are (国家卫生健康委办公厅 →
+    国家卫生健康委员会办公厅) before the two are compared, so only a real difference is
+    reported.  Returns one ``Disagreement`` per field where the text said otherwise.
+    """
+    facts = {fact.field: fact for fact in extraction.document.metadata}
+    if not any(name in facts for name in ("number", "title", "issuer", "date")):
+        return []
+    issuers = facts["issuer"].value if "issuer" in facts else ""
+    stated = Header(
+        number=facts["number"].value if "number" in facts else None,
+        title=facts["title"].value if "title" in facts else None,
+        date=facts["date"].value if "date" in facts else None,
+        issuers=[name for name in _ISSUER_SPLIT.split(issuers) if name],
+    )
+    if stated.issuers:
+        stated.issuer = stated.issuers[0]
+        stated = resolve(Extraction(document=extraction.document, header=stated)).header
+    header = extraction.header
+    disagreements = []
+    for name in _OVERRIDDEN:
+        value, text_value = getattr(stated, name), getattr(header, name)
+        if not value or _comparable(name, value) == _comparable(name, text_value):
+            continue  # agreeing: the text's printed form stays
+        if text_value:  # where the text gave none, the table fills the gap
+            fact = facts["issuer" if name == "issuers" else name]
+            disagreements.append(
+                Disagreement(
+                    extraction.document.path, name, _shown(text_value), _shown(value), fact.source
+                )
+            )
+        setattr(header, name, value)
+        if name == "issuers":
+            header.issuer = stated.issuer
+            header.jurisdiction = stated.jurisdiction or header.jurisdiction
+    return disagreements
+
+
+def _comparable(name: str, value: object) -> object:
+    if name == "number" and isinstance(value, str):
+        try:
+            return normalise(value)
+        except DocNumberError:
+            return value.strip()
+    if isinstance(value, list):
+        return list(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _shown(value: object) -> str | None:
+    if isinstance(value, list):
+        return "、".join(value) if value else None
+    return value  # type: ignore[return-value]
 
 
 def search_index_file(store: Store, settings: Settings) -> Path | None:
@@ -123,6 +278,8 @@ class _Prepared:
     text: str = ""
     unchanged: bool = False
     failure: str | None = None
+    format: str = "text"
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
@@ -130,13 +287,26 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
     try:
         document = replace(ingest(path), source=source)
         if known_hash == document.id:
-            return _Prepared(source, str(path), unchanged=True)
+            return _Prepared(source, str(path), unchanged=True, format=document.format)
         graph = graph_iri(settings.iri_base, document.id)
-        quads = to_quads(process(document), settings)
+        extraction, disagreements = _process(document)
+        quads = to_quads(extraction, settings)
+        quads += part_quads(quads, document.clean, graph, settings)
         quads += _manifest_quads(graph, source, document.id)
     except KgError as exc:
-        return _Prepared(source, str(path), failure=str(exc))
-    return _Prepared(source, str(path), graph, document.id, tuple(quads), document.clean)
+        # An IngestError names the file itself; the report puts the path beside the reason.
+        reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        return _Prepared(source, str(path), failure=reason, format=file_format(path))
+    return _Prepared(
+        source,
+        str(path),
+        graph,
+        document.id,
+        tuple(quads),
+        document.clean,
+        format=document.format,
+        disagreements=tuple(disagreements),
+    )
 
 
 def _prepared(
@@ -186,11 +356,15 @@ def build(
     still lists the old content hashes and the next build redoes both.
     """
     if not corpus.is_dir():
-        raise KgError(f"corpus directory {corpus} does not exist; pass the folder of .txt/.md files")
+        raise KgError(f"corpus directory {corpus} does not exist; pass the folder of documents")
     report = BuildReport()
     if search is None:
         search = SearchIndex(search_index_file(store, settings))
     paths = iter_corpus(corpus)
+    for path in skipped_files(corpus):
+        kind = path.suffix.lower() or "(no extension)"
+        report.skipped.append(Skipped(str(path), f"{kind} is not a document format kg reads"))
+        report.count(kind, "skipped")
     known = indexed_sources(store)
     jobs = []
     for path in paths:
@@ -215,12 +389,29 @@ def build(
             pending_text.clear()
 
     workers = default_workers(len(jobs)) if workers is None else workers
+    # graph → the one source it is built from; a file already in the store keeps its graph.
+    built = {graph: source for source, (graph, _hash) in known.items() if source in seen}
     for index, outcome in enumerate(_prepared(jobs, settings, workers), start=1):
         if progress:
             progress(outcome.source, index, len(jobs))
         if outcome.failure is not None:
-            report.failures.append(Failure(outcome.path, outcome.failure))
+            report.failures.append(Failure(outcome.path, outcome.failure, outcome.format))
+            report.count(outcome.format, "failed")
             continue
+        graph = known[outcome.source][0] if outcome.unchanged else outcome.graph
+        assert graph is not None
+        if built.setdefault(graph, outcome.source) != outcome.source:
+            # One graph per content: a second copy (the page saved twice) would
+            # replace the first one's graph under its own name.
+            reason = f"same content as {built[graph]}, built once"
+            report.skipped.append(Skipped(outcome.path, reason))
+            report.count(outcome.format, "skipped")
+            previous = known.get(outcome.source)
+            if previous and previous[0] != graph:
+                pending_remove.append(previous[0])  # the file's old content is gone
+            continue
+        report.count(outcome.format, "read")
+        report.disagreements.extend(outcome.disagreements)
         if outcome.unchanged:
             report.unchanged.append(outcome.source)
             continue

@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -69,7 +70,7 @@ def _where(settings: Settings) -> str:
 @app.command()
 @_reports_errors
 def build(
-    corpus: Annotated[Path, typer.Argument(help="Folder of .txt/.md documents.")] = Path("corpus"),
+    corpus: Annotated[Path, typer.Argument(help="Folder of documents: .txt .md .html .docx .pdf .ofd.")] = Path("corpus"),
     store: StoreOption = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
     workers: Annotated[
@@ -104,8 +105,25 @@ def build(
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
         f"{report.quads_written} quads written, {len(graph_store)} quads in store"
     )
+    for kind, counts in sorted(report.formats.items()):
+        err.print(
+            f"  {kind}: {counts.read} read, {counts.skipped} skipped, {counts.failed} failed",
+            highlight=False,
+        )
+    for skipped in report.skipped:
+        err.print(
+            f"[yellow]skipped[/] {escape(skipped.path)}: {escape(skipped.reason)}", highlight=False
+        )
     for failure in report.failures:
-        err.print(f"[red]failed[/] {failure.path}: {failure.reason}")
+        err.print(
+            f"[red]failed[/] {escape(failure.path)}: {escape(failure.reason)}", highlight=False
+        )
+    for d in report.disagreements:
+        err.print(
+            f"[yellow]metadata and text disagree[/] {escape(d.path)}: {d.field} "
+            f"{escape(repr(d.metadata))} ({d.source}) kept, the text says {escape(repr(d.text))}",
+            highlight=False,
+        )
     if report.failures:
         err.print(f"[bold red]{len(report.failures)} file(s) failed[/]; the rest were built")
         if strict:

@@ -1,8 +1,11 @@
 """Ingest: a corpus file → ``Document`` (original text, clean text, offset map).
 
-``ingest(path)`` is the one entry point.  It reads a ``.txt`` or ``.md`` file, finds
-the encoding from the bytes (never from the extension), and repairs the artefacts
-that PDF-to-text conversion leaves in Chinese policy documents with ``clean``.
+``ingest(path)`` is the one entry point.  It chooses a reader by the file's magic
+bytes, then by its extension (``file_format``): plain text (.txt, .md), HTML pages,
+DOCX and PDF, each a module of ``kg.readers`` that gives the text, and for an HTML
+page the metadata facts of its information table.  It then repairs that text with
+``clean``: the artefacts that PDF-to-text conversion leaves in Chinese policy
+documents, the same repair for every format.
 
 Two normalisations are applied to ``Document.text`` itself, before any offset is
 taken, because no downstream stage should ever see the difference: line endings
@@ -18,29 +21,66 @@ takes the current string and returns the half-open spans to delete from it.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
+import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kg.errors import ConfigError, IngestError
 from kg.lines import DATE_LINE, is_agency_line
-from kg.model import Document
+from kg.model import Document, MetaFact
+from kg.readers import Reading, docx, html, ofd, pdf
+from kg.readers import text as plain_text
+from kg.readers.text import decode
 
 __all__ = [
     "CLEANERS",
     "DEFAULT_STEPS",
+    "FORMATS",
     "SUFFIXES",
     "Cleaner",
     "clean",
     "decode",
+    "file_format",
     "ingest",
     "iter_corpus",
+    "skipped_files",
 ]
 
-SUFFIXES = (".txt", ".md")
+# Extension → the format it names.  .doc and .wps are listed so that a corpus
+# holding them reports each as a failed file with what to do, not as skipped.
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".ofd": "ofd",
+    ".doc": "doc",
+    ".wps": "doc",
+}
+SUFFIXES = tuple(FORMATS)
+_READERS: dict[str, Callable[[bytes, str], Reading]] = {
+    "text": plain_text.read,
+    "html": html.read,
+    "docx": docx.read,
+    "pdf": pdf.read,
+    "ofd": ofd.read,
+}
+_UNREADABLE = {
+    "doc": "is an old Office binary document (Word/WPS .doc, Excel .xls); save it as .docx and build again",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .wps before 2007
+_HTML_START_RE = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL
+)
+_HEAD_BYTES = 4096
 
 # A cleaning step: current text → spans ``(start, end)`` of that text to delete.
 Cleaner = Callable[[str], Iterable[tuple[int, int]]]
@@ -50,7 +90,7 @@ Cleaner = Callable[[str], Iterable[tuple[int, int]]]
 
 
 def ingest(path: Path | str, *, steps: Sequence[str | Cleaner] | None = None) -> Document:
-    """Read one ``.txt``/``.md`` file into a ``Document``; raise ``IngestError`` if unusable."""
+    """Read one file of any supported format into a ``Document``; raise ``IngestError`` if unusable."""
     p = Path(path)
     shown = str(path)
     if not p.exists():
@@ -58,14 +98,7 @@ def ingest(path: Path | str, *, steps: Sequence[str | Cleaner] | None = None) ->
     if p.is_dir():
         raise IngestError(
             shown,
-            "is a directory, not a file; pass one .txt or .md file (iter_corpus lists a folder)",
-        )
-    if p.suffix.lower() not in SUFFIXES:
-        kind = f"'{p.suffix}'" if p.suffix else "a file without an extension"
-        raise IngestError(
-            shown,
-            f"unsupported file type {kind}; ingest reads .txt and .md "
-            "(convert PDF or Word documents to text first)",
+            "is a directory, not a file; pass one document (iter_corpus lists a folder)",
         )
     try:
         data = p.read_bytes()
@@ -74,49 +107,137 @@ def ingest(path: Path | str, *, steps: Sequence[str | Cleaner] | None = None) ->
     if not data:
         raise IngestError(shown, "is empty (0 bytes); there is no text to ingest")
 
-    raw, encoding = decode(data, shown)
-    text = _normalise(raw)
+    kind = sniff(data, p.suffix, shown)
+    if kind in _UNREADABLE:
+        raise IngestError(shown, _UNREADABLE[kind])
+    reading = _READERS[kind](data, shown)
+    text = _normalise(reading.text)
     if not text.strip():
         raise IngestError(shown, "contains only white space; there is no text to ingest")
     cleaned, offsets = clean(text, steps=steps)
     return Document(
-        id=_content_id(text),
+        id=_content_id(text, reading.metadata),
         source=p.name,
         path=shown,
         text=text,
         clean=cleaned,
         offsets=offsets,
-        encoding=encoding,
+        encoding=reading.encoding,
+        format=kind,
+        metadata=reading.metadata,
+    )
+
+
+def sniff(data: bytes, suffix: str, name: str = "<bytes>") -> str:
+    """The format of a file's bytes: magic bytes first, then the extension.
+
+    A download often saves an HTML error page under the attachment's name, so a
+    binary extension whose magic bytes are missing is an error, not a guess.
+    """
+    suffix = suffix.lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_format(data, name)
+    if data.startswith(_OLE_MAGIC):
+        return "doc"
+    named = FORMATS.get(suffix)
+    if named in ("pdf", "docx", "ofd"):
+        raise IngestError(
+            name,
+            f"is named {suffix} but is not a {named.upper()} file ({_looks_like(data)}; "
+            "an error page saved in its place?); download it again",
+        )
+    if named == "html" or (named is None and _HTML_START_RE.match(data[:_HEAD_BYTES])):
+        return "html"
+    if named == "text":
+        return "text"
+    kind = f"'{suffix}'" if suffix else "a file without an extension"
+    supported = " ".join(sorted({s for s, f in FORMATS.items() if f in _READERS}))
+    raise IngestError(name, f"unsupported file type {kind}; ingest reads {supported}")
+
+
+def _looks_like(data: bytes) -> str:
+    if _HTML_START_RE.match(data[:_HEAD_BYTES]):
+        return "it is an HTML page"
+    try:
+        data[:_HEAD_BYTES].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"it starts with the bytes {data[:8].hex(' ')}"
+    return "it is plain text"
+
+
+def _zip_format(data: bytes, name: str) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile as exc:
+        raise IngestError(name, f"is a damaged zip archive ({exc}); download it again") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    raise IngestError(
+        name, "is a zip archive that is neither a DOCX nor an OFD document; unpack it"
+    )
+
+
+def file_format(path: Path) -> str:
+    """The format ``ingest`` would read ``path`` as, for reports; ``unreadable`` if none."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+        if head.startswith(b"PK\x03\x04"):
+            head = path.read_bytes()  # the member list is at the end of the archive
+        return sniff(head, path.suffix, str(path))
+    except (OSError, IngestError):
+        return FORMATS.get(path.suffix.lower(), "unreadable")
+
+
+def _corpus_files(root: Path) -> list[Path]:
+    return sorted(
+        (
+            p
+            for p in root.rglob("*")
+            if p.is_file()
+            and p.stem.lower() != "readme"
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        ),
+        key=lambda p: p.relative_to(root).as_posix(),
     )
 
 
 def iter_corpus(directory: Path | str) -> list[Path]:
-    """The ``.txt`` and ``.md`` files under ``directory``, recursively, in sorted order.
+    """The document files under ``directory`` (``SUFFIXES``), recursively, in sorted order.
 
     Skipped: hidden files and folders (a leading dot: editor backups,
-    ``.ipynb_checkpoints``) and README files, which describe the folder and are
-    not documents of it (``corpus/README.md``).
+    ``.ipynb_checkpoints``), README files, which describe the folder and are not
+    documents of it (``corpus/README.md``), and files of other types (``skipped_files``).
     """
+    root = _corpus_root(directory)
+    return [p for p in _corpus_files(root) if p.suffix.lower() in SUFFIXES]
+
+
+def skipped_files(directory: Path | str) -> list[Path]:
+    """The files under ``directory`` that ``iter_corpus`` leaves out for their type."""
+    root = _corpus_root(directory)
+    return [p for p in _corpus_files(root) if p.suffix.lower() not in SUFFIXES]
+
+
+def _corpus_root(directory: Path | str) -> Path:
     root = Path(directory)
     if not root.is_dir():
         raise IngestError(
             str(directory), "is not a directory; pass the folder that holds the corpus"
         )
-    found = [
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and p.stem.lower() != "readme"
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return root
 
 
-def _content_id(text: str) -> str:
+def _content_id(text: str, metadata: Sequence[MetaFact] = ()) -> str:
     # Hash of the decoded text, not the bytes: one text saved in two encodings is
-    # one document.
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # one document.  Metadata facts count too, as they change the header: a page
+    # whose table names another 文号 is another record of the text.
+    facts = "".join(f"\n{f.source}:{f.field}={f.value}" for f in metadata)
+    return hashlib.sha256((text + facts).encode("utf-8")).hexdigest()[:16]
 
 
 def _normalise(raw: str) -> str:
@@ -124,122 +245,6 @@ def _normalise(raw: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
-
-
-# ------------------------------------------------------------------------- encoding
-
-_BOMS: tuple[tuple[bytes, str, str], ...] = (
-    # UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
-    (b"\x84\x31\x95\x33", "gb18030", "gb18030"),
-)
-
-# GB18030 is a superset of GBK and GB2312, so a GBK file decodes the same way and
-# is reported as gb18030.
-_DETECT_AMONG = ["gb18030", "utf_16_le", "utf_16_be", "utf_8"]
-
-
-def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Decode file bytes: a byte-order mark, else strict UTF-8, else UTF-16 or GB18030.
-
-    Returns the text (BOM removed) and the codec name.  ``name`` only labels errors.
-    """
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom) :].decode(codec.replace("-sig", ""))
-            except UnicodeDecodeError as exc:
-                raise IngestError(
-                    name,
-                    f"starts with a {label} byte-order mark but is not valid {label} "
-                    f"(bad bytes at offset {exc.start + len(bom)}); save the file as UTF-8",
-                ) from exc
-            if text and not _readable(text):
-                raise IngestError(
-                    name,
-                    f"starts with a {label} byte-order mark but does not decode to readable "
-                    "text (binary data?); save the file as UTF-8",
-                )
-            return text, label
-
-    utf8_error = ""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = f"invalid UTF-8 at byte {exc.start}"
-    else:
-        if "\x00" not in text:
-            return text, "utf-8"
-        utf8_error = "UTF-8 with NUL bytes"
-
-    guess = _bomless_utf16(data)
-    if guess is not None:
-        return guess
-
-    best = _detect(data)
-    if best is not None:
-        return best
-
-    raise IngestError(
-        name,
-        f"cannot decode the bytes ({utf8_error}): tried a byte-order mark, strict UTF-8, "
-        "UTF-16 and GB18030/GBK detection, and none gives readable text. "
-        "If it is a text file, save it as UTF-8 and ingest it again",
-    )
-
-
-def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM shows as NUL high bytes of ASCII, all on one side."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    units = len(data) // 2
-    nul_even = data[0::2].count(0)
-    nul_odd = data[1::2].count(0)
-    # CJK code points U+xx00 put an occasional NUL on the other side; ASCII (digits,
-    # newlines, punctuation) puts many on its own side.
-    for nul_own, nul_other, codec in (
-        (nul_odd, nul_even, "utf-16-le"),
-        (nul_even, nul_odd, "utf-16-be"),
-    ):
-        if nul_own >= max(1, units // 20) and nul_other <= units // 50:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if _readable(text):
-                return text, codec
-    return None
-
-
-def _detect(data: bytes) -> tuple[str, str] | None:
-    from charset_normalizer import from_bytes  # imported late: only legacy files need it
-
-    match = from_bytes(data, cp_isolation=_DETECT_AMONG).best()
-    if match is None:
-        return None
-    codec = codecs.lookup(match.encoding).name
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return (text, codec) if _readable(text) else None
-
-
-def _readable(text: str) -> bool:
-    """Few control, unassigned, private-use or replacement characters: not mojibake."""
-    if not text or "\x00" in text:
-        return False
-    bad = sum(
-        1
-        for ch in text
-        if ch == "\ufffd"
-        or (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f\v")
-    )
-    return bad <= len(text) // 200
 
 
 # -------------------------------------------------------------------------- cleaning

@@ -12,6 +12,21 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class MetaFact:
+    """A header fact the file states beside its text: a page's metadata table or ``<meta>``.
+
+    ``field`` is a ``Header`` field (number, title, issuer, date) or one the header
+    has no place for (index, subject, published, page_title, site); ``label`` is
+    the name the file prints (发文字号, ArticleTitle); ``source`` is its provenance.
+    """
+
+    field: str
+    value: str
+    label: str
+    source: str = "html-meta"
+
+
+@dataclass(frozen=True)
 class Document:
     """One corpus file after ingest.
 
@@ -27,6 +42,8 @@ class Document:
     clean: str
     offsets: tuple[int, ...]
     encoding: str = "utf-8"
+    format: str = "text"  # the reader that produced ``text``: text, html, docx, pdf
+    metadata: tuple[MetaFact, ...] = ()
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of ``clean`` to the matching span of ``text``."""

@@ -155,6 +155,8 @@ class ELI(DefinedNamespace):
 
     # object properties
     cites: URIRef  # 引用 / cites
+    has_part: URIRef  # 包含附件 / has part
+    is_part_of: URIRef  # 附件所属文件 / is part of
     passed_by: URIRef  # 发文机关 / passed by
     responsibility_of: URIRef  # 责任主体 / responsibility of
     type_document: URIRef  # 文件类型 / type of document

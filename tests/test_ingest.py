@@ -11,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ConfigError, IngestError
-from kg.ingest import CLEANERS, DEFAULT_STEPS, clean, decode, ingest, iter_corpus, should_join
+from kg.ingest import (
+    CLEANERS,
+    DEFAULT_STEPS,
+    clean,
+    decode,
+    ingest,
+    iter_corpus,
+    should_join,
+    skipped_files,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -422,11 +431,19 @@ def test_directory(tmp_path: Path) -> None:
     assert info.value.path == str(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["report.pdf", "report.docx", "README"])
-def test_wrong_extension(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("report.pdf", r"is named \.pdf but is not a PDF file \(it is plain text"),
+        ("report.docx", r"is named \.docx but is not a DOCX file"),
+        ("README", r"unsupported file type a file without an extension; ingest reads .*\.docx"),
+        ("table.xls", r"unsupported file type '\.xls'; ingest reads .*\.pdf"),
+    ],
+)
+def test_wrong_extension(tmp_path: Path, name: str, reason: str) -> None:
     path = tmp_path / name
     path.write_text(SAMPLE, encoding="utf-8")
-    with pytest.raises(IngestError, match=r"unsupported file type.*\.txt and \.md") as info:
+    with pytest.raises(IngestError, match=reason) as info:
         ingest(path)
     assert info.value.path == str(path)
 
@@ -473,14 +490,19 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_iter_corpus(tmp_path: Path) -> None:
-    for name in ["b.txt", "a.md", "sub/c.TXT", "skip.pdf", ".hidden/d.txt", ".e.txt", "README.md"]:
+    names = ["b.txt", "a.md", "sub/c.TXT", "d.pdf", "e.HTML", "f.docx", "skip.xls", "photo.jpg"]
+    for name in [*names, ".hidden/d.txt", ".e.txt", "README.md"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("文本", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in iter_corpus(tmp_path)] == [
         "a.md",
         "b.txt",
+        "d.pdf",
+        "e.HTML",
+        "f.docx",
         "sub/c.TXT",
     ]
+    assert [p.name for p in skipped_files(tmp_path)] == ["photo.jpg", "skip.xls"]
 
 
 def test_iter_corpus_wants_a_directory(tmp_path: Path) -> None:
