@@ -22,6 +22,8 @@ from starlette.types import Scope
 
 from api import sparql
 from kg.config import Settings
+from kg.errors import QueryRefused
+from kg.sparql_policy import check_query
 from kg.store import Store
 
 PATH = "/sparql"
@@ -47,6 +49,10 @@ def answer(state: Any, scope: Scope) -> Answer | None:
     text = _query_text(scope["query_string"])
     if text is None:
         return None
+    try:
+        check_query(text, settings.service_allowlist)
+    except QueryRefused:
+        return None  # the route refuses it, with the problem document
     op = sparql.Operation(query=text)
     job = sparql.query_job(settings, op, accept)
     found = sparql.fast_answer(store, settings, op, job)

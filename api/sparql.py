@@ -27,7 +27,7 @@ from kg import fastpath
 from kg.binding import with_values
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
-from kg.query import NamedQuery, Param, bind_params, check_query, is_update, list_queries
+from kg.query import NamedQuery, Param, bind_params, list_queries
 from kg.remote import RemoteStore
 from kg.sandbox import (
     GRAPH,
@@ -40,6 +40,7 @@ from kg.sandbox import (
     open_search_index,
     search_functions,
 )
+from kg.sparql_policy import check_query, check_update, is_update
 from kg.store import Store
 
 T = TypeVar("T")
@@ -219,6 +220,7 @@ def refuse_or_run_update(store: Store, settings: Settings, op: Operation) -> Non
         raise QueryError(
             f"that is an update, not a query: send it as the `update` parameter or as {SPARQL_UPDATE}"
         )
+    check_update(text, settings.service_allowlist)
     store.update(text)
 
 
@@ -266,7 +268,7 @@ async def answer_query(
     A look-up goes the fast path first (``fast_answer``), unless ``try_fast`` is False
     because api.fastlane has already tried it for this request.
     """
-    check_query(op.query or "", service_allowlist=settings.service_allowlist)
+    check_query(op.query or "", settings.service_allowlist)
     job = query_job(settings, op, accept)
     # A look-up that ran over its budget (at most fast_path_ms) gets the whole limit
     # again on the general path, so the limit the client reads about is the one applied.

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import subprocess
 import sys
 import threading
@@ -39,7 +38,8 @@ from typing import Any, Self
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout, StoreError
+from kg.errors import KgError, QueryError, QueryTimeout, StoreError
+from kg.sparql_policy import check_query
 
 TIMEOUT_SETTING = "KG_QUERY_TIMEOUT_S"
 # An IRI a truncated answer links to in its head (SPARQL JSON ``head.link``,
@@ -85,60 +85,6 @@ class QueryAnswer:
     truncated: bool = False
 
 
-# --- SERVICE calls ------------------------------------------------------------------
-
-# Strings, IRIs and comments, so that a keyword is only looked for in real syntax.
-_LEXEMES = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<comment>#[^\n\r]*)",
-    re.DOTALL,
-)
-_PREFIX_DECL = re.compile(r"(?i)(?<![\w:?$])PREFIX\s+([\w.-]*):\s*<(\d+)>")
-_SERVICE_KW = re.compile(r"(?i)(?<![\w:?$])SERVICE(?![\w:-])\s*(?:SILENT(?![\w:-])\s*)?(\S*)")
-
-
-def check_services(text: str, allowlist: tuple[str, ...] | list[str] = ()) -> None:
-    """Refuse any SERVICE call whose target is not an allow-listed IRI.
-
-    Comments and string literals are blanked first, so ``SERVICE # …`` followed by
-    an IRI on the next line is still seen; a prefixed-name target is expanded with
-    the query's PREFIX declarations; a variable target is always refused.
-    pyoxigraph fetches SERVICE targets over HTTP, so anything missed here would
-    let a client make the server call any address.
-    """
-    iris: list[str] = []
-
-    def blank(match: re.Match[str]) -> str:
-        if match.lastgroup == "iri":
-            iris.append(match.group(0)[1:-1])
-            return f" <{len(iris) - 1}> "
-        return " "
-
-    masked = _LEXEMES.sub(blank, text)
-    prefixes = {m.group(1): iris[int(m.group(2))] for m in _PREFIX_DECL.finditer(masked)}
-    for match in _SERVICE_KW.finditer(masked):
-        target = _service_target(match.group(1), iris, prefixes)
-        if target is None or target not in allowlist:
-            shown = target or match.group(1) or "(nothing)"
-            raise QueryRefused(
-                f"SERVICE {shown} is not allowed here: this endpoint calls no other "
-                f"endpoint except those allowed ({', '.join(allowlist) or 'none'}; "
-                "a deployment lists them in KG_SERVICE_ALLOWLIST)"
-            )
-
-
-def _service_target(token: str, iris: list[str], prefixes: Mapping[str, str]) -> str | None:
-    found = re.fullmatch(r"<(\d+)>.*", token)
-    if found:
-        return iris[int(found.group(1))]
-    name = re.fullmatch(r"([\w.-]*):([^\s{]*)", token.split("{")[0])
-    if name and name.group(1) in prefixes:
-        return prefixes[name.group(1)] + name.group(2)
-    return None
-
-
 # --- evaluating and serialising ------------------------------------------------------
 
 
@@ -146,7 +92,7 @@ def execute(
     store: ox.Store, job: QueryJob, custom_functions: CustomFunctions | None = None
 ) -> QueryAnswer:
     """Evaluate ``job`` on ``store``, cap the answer and serialise it."""
-    check_services(job.query, job.service_allowlist)
+    check_query(job.query, job.service_allowlist)
     kwargs: dict[str, Any] = {}
     try:
         if job.default_graphs:
