@@ -278,7 +278,10 @@ async def answer_query(
         if sandbox is not None:
             answer = await run_in_threadpool(sandbox.run, job, timeout)
         else:
-            answer = await in_thread_with_timeout(timeout, _run_in_process, store, job)
+            index_file = settings.search_index_file(store.path)
+            answer = await in_thread_with_timeout(
+                timeout, _run_in_process, store, job, index_file
+            )
     if answer.body is None:
         table = GRAPH_FORMATS if answer.form == GRAPH else RESULT_FORMATS
         offered = ", ".join(dict.fromkeys(m for m, _ in table))
@@ -310,17 +313,20 @@ def fast_answer(
         return None
 
 
-def _run_in_process(store: Store | RemoteStore, job: QueryJob) -> QueryAnswer:
+def _run_in_process(
+    store: Store | RemoteStore, job: QueryJob, index_file: Path | None = None
+) -> QueryAnswer:
     if isinstance(store, RemoteStore):
         # Forwarded to the remote server, its answer cut at the same limits; the
         # server evaluates it, so fn:search and fn:rank are not available there.
         return store.execute(job)
-    return execute(store.raw, job, search_functions(_search_index(store.path)))
+    index = _search_index(index_file) if store.path is not None else None
+    return execute(store.raw, job, search_functions(index))
 
 
 @functools.lru_cache(maxsize=4)
-def _search_index(path: Path | None) -> Any:
-    return open_search_index(path)
+def _search_index(index_file: Path | None) -> Any:
+    return open_search_index(index_file)
 
 
 _sandbox_lock = threading.Lock()
@@ -341,7 +347,9 @@ def sandbox_for(state: Any, store: Store, settings: Settings) -> QuerySandbox | 
         with _sandbox_lock:
             sandbox = getattr(state, "sandbox", None)
             if sandbox is None:
-                sandbox = QuerySandbox(store.path, settings.query_workers)
+                sandbox = QuerySandbox(
+                    store.path, settings.query_workers, settings.search_index_file(store.path)
+                )
                 state.sandbox = sandbox
     return sandbox
 

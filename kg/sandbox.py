@@ -223,13 +223,14 @@ def _json_term(term: Any) -> dict[str, Any]:
     raise QueryError(f"cannot write a {type(term).__name__} as a SPARQL JSON term")
 
 
-def open_search_index(store_path: Path | None) -> Any:
-    """The store's full-text index (kg.search) read-only, or None when it has none."""
+def open_search_index(index_file: Path | None) -> Any:
+    """The full-text index (kg.search) at ``index_file`` read-only, or None when there is
+    none; the caller finds the file with ``Settings.search_index_file``."""
     from kg import search  # here, so that a worker that never searches skips SQLite set-up
 
-    if store_path is None or not search.index_path(store_path).is_file():
+    if index_file is None or not index_file.is_file():
         return None
-    return search.SearchIndex(search.index_path(store_path), read_only=True)
+    return search.SearchIndex(index_file, read_only=True)
 
 
 def search_functions(index: Any) -> CustomFunctions:
@@ -245,7 +246,7 @@ def search_functions(index: Any) -> CustomFunctions:
 class _Worker:
     """One worker process and the two pipe ends that talk to it."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, index_file: Path | None) -> None:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
         try:
@@ -257,6 +258,7 @@ class _Worker:
                     str(store_path),
                     str(job_read),
                     str(answer_write),
+                    str(index_file or ""),
                 ],
                 pass_fds=(job_read, answer_write),
                 stdin=subprocess.DEVNULL,
@@ -293,10 +295,13 @@ class QuerySandbox:
     worker killed and replaced, so its CPU and memory are freed at once.
     """
 
-    def __init__(self, store_path: Path | str, workers: int = 2) -> None:
+    def __init__(
+        self, store_path: Path | str, workers: int = 2, index_file: Path | None = None
+    ) -> None:
         if workers < 1:
             raise StoreError(f"a query sandbox needs at least one worker, not {workers}")
         self.store_path = Path(store_path)
+        self.index_file = index_file  # the full-text index for fn:rank, if any
         self.size = workers
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -306,7 +311,7 @@ class QuerySandbox:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self.store_path)
+        worker = _Worker(self.store_path, self.index_file)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -385,7 +390,9 @@ def _watch_parent() -> None:
             os._exit(0)
 
 
-def worker_main(store_path: Path, jobs: Connection, answers: Connection) -> None:
+def worker_main(
+    store_path: Path, jobs: Connection, answers: Connection, index_file: Path | None = None
+) -> None:
     """Answer jobs until the server closes the pipe."""
     from kg.store import Store
 
@@ -395,7 +402,7 @@ def worker_main(store_path: Path, jobs: Connection, answers: Connection) -> None
     index: Any = None
     try:
         opened = Store(store_path, read_only=True)
-        index = open_search_index(store_path)
+        index = open_search_index(index_file)
     except KgError as exc:
         failure = exc  # every job is answered with it, so the client learns why
     while True:
@@ -421,4 +428,5 @@ if __name__ == "__main__":
         Path(sys.argv[1]),
         Connection(int(sys.argv[2]), writable=False),
         Connection(int(sys.argv[3]), readable=False),
+        Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None,
     )
