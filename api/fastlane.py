@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import Scope
 
-from api import sparql
+from api import security, sparql
 from kg.config import Settings
 from kg.errors import QueryRefused
 from kg.sparql_policy import check_query
@@ -66,6 +66,7 @@ def answer(state: Any, scope: Scope) -> Answer | None:
         (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
     ]
     raw.append((b"content-length", str(len(found.body)).encode("latin-1")))
+    raw += security.headers_for(PATH, b"")  # as SecurityHeadersMiddleware adds them
     return 200, raw, found.body
 
 
