@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test install browser clean
+.PHONY: serve build test audit install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+	$(BIN)/python tools/audit.py
+
+# Known vulnerabilities in the installed dependencies (pip-audit, needs pypi.org);
+# says so plainly, without failing, where the vulnerability data cannot be reached.
+audit: $(STAMP)
+	$(BIN)/python tools/audit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -20,8 +20,10 @@ from urllib.parse import parse_qs
 
 from starlette.types import Scope
 
-from api import sparql
+from api import security, sparql
 from kg.config import Settings
+from kg.errors import QueryRefused
+from kg.sparql_policy import check_query
 from kg.store import Store
 
 PATH = "/sparql"
@@ -47,6 +49,10 @@ def answer(state: Any, scope: Scope) -> Answer | None:
     text = _query_text(scope["query_string"])
     if text is None:
         return None
+    try:
+        check_query(text, settings.service_allowlist)
+    except QueryRefused:
+        return None  # the route refuses it, with the problem document
     op = sparql.Operation(query=text)
     job = sparql.query_job(settings, op, accept)
     found = sparql.fast_answer(store, settings, op, job)
@@ -60,6 +66,7 @@ def answer(state: Any, scope: Scope) -> Answer | None:
         (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
     ]
     raw.append((b"content-length", str(len(found.body)).encode("latin-1")))
+    raw += security.headers_for(PATH, b"")  # as SecurityHeadersMiddleware adds them
     return 200, raw, found.body
 
 

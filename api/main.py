@@ -20,6 +20,7 @@ import kg
 from api import fastlane, problems
 from api import sparql as sparql_helpers
 from api.caching import CachingMiddleware
+from api.security import SecurityHeadersMiddleware
 from api.routers import (
     documents,
     entities,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         allow_headers=["*"],
         expose_headers=["X-KG-Truncated", "Link", "ETag"],
     )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: on every answer
     problems.install(app)
     app.mount("/static", StaticFiles(directory=sparql_helpers.STATIC_DIR), name="static")
     for module in (sparql, documents, queries, search, health, entities):

@@ -27,7 +27,7 @@ from kg import fastpath
 from kg.binding import with_values
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
-from kg.query import NamedQuery, Param, bind_params, check_query, is_update, list_queries
+from kg.query import NamedQuery, Param, bind_params, list_queries
 from kg.remote import RemoteStore
 from kg.sandbox import (
     GRAPH,
@@ -40,6 +40,7 @@ from kg.sandbox import (
     open_search_index,
     search_functions,
 )
+from kg.sparql_policy import check_query, check_update, is_update
 from kg.store import Store
 
 T = TypeVar("T")
@@ -219,6 +220,7 @@ def refuse_or_run_update(store: Store, settings: Settings, op: Operation) -> Non
         raise QueryError(
             f"that is an update, not a query: send it as the `update` parameter or as {SPARQL_UPDATE}"
         )
+    check_update(text, settings.service_allowlist)
     store.update(text)
 
 
@@ -266,7 +268,7 @@ async def answer_query(
     A look-up goes the fast path first (``fast_answer``), unless ``try_fast`` is False
     because api.fastlane has already tried it for this request.
     """
-    check_query(op.query or "", service_allowlist=settings.service_allowlist)
+    check_query(op.query or "", settings.service_allowlist)
     job = query_job(settings, op, accept)
     # A look-up that ran over its budget (at most fast_path_ms) gets the whole limit
     # again on the general path, so the limit the client reads about is the one applied.
@@ -276,7 +278,10 @@ async def answer_query(
         if sandbox is not None:
             answer = await run_in_threadpool(sandbox.run, job, timeout)
         else:
-            answer = await in_thread_with_timeout(timeout, _run_in_process, store, job)
+            index_file = settings.search_index_file(store.path)
+            answer = await in_thread_with_timeout(
+                timeout, _run_in_process, store, job, index_file
+            )
     if answer.body is None:
         table = GRAPH_FORMATS if answer.form == GRAPH else RESULT_FORMATS
         offered = ", ".join(dict.fromkeys(m for m, _ in table))
@@ -308,17 +313,20 @@ def fast_answer(
         return None
 
 
-def _run_in_process(store: Store | RemoteStore, job: QueryJob) -> QueryAnswer:
+def _run_in_process(
+    store: Store | RemoteStore, job: QueryJob, index_file: Path | None = None
+) -> QueryAnswer:
     if isinstance(store, RemoteStore):
         # Forwarded to the remote server, its answer cut at the same limits; the
         # server evaluates it, so fn:search and fn:rank are not available there.
         return store.execute(job)
-    return execute(store.raw, job, search_functions(_search_index(store.path)))
+    index = _search_index(index_file) if store.path is not None else None
+    return execute(store.raw, job, search_functions(index))
 
 
 @functools.lru_cache(maxsize=4)
-def _search_index(path: Path | None) -> Any:
-    return open_search_index(path)
+def _search_index(index_file: Path | None) -> Any:
+    return open_search_index(index_file)
 
 
 _sandbox_lock = threading.Lock()
@@ -339,7 +347,9 @@ def sandbox_for(state: Any, store: Store, settings: Settings) -> QuerySandbox | 
         with _sandbox_lock:
             sandbox = getattr(state, "sandbox", None)
             if sandbox is None:
-                sandbox = QuerySandbox(store.path, settings.query_workers)
+                sandbox = QuerySandbox(
+                    store.path, settings.query_workers, settings.search_index_file(store.path)
+                )
                 state.sandbox = sandbox
     return sandbox
 

@@ -32,7 +32,7 @@ from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
-from kg.search import SearchIndex, docs_from_quads, index_path
+from kg.search import SearchIndex, docs_from_quads
 from kg.store import Store
 from kg.vocab import ELI
 
@@ -234,13 +234,9 @@ def search_index_file(store: Store, settings: Settings) -> Path | None:
     store (no files of its own) beside ``settings.store_path``; an in-memory store
     gets an in-memory index.
     """
-    if settings.search_index_path is not None:
-        return settings.search_index_path
-    if store.path is not None:
-        return index_path(store.path)
-    if isinstance(store, RemoteStore):
-        return settings.search_index_file()
-    return None
+    if settings.search_index_path is None and store.path is None:
+        return settings.search_index_file() if isinstance(store, RemoteStore) else None
+    return settings.search_index_file(store.path)
 
 
 def indexed_sources(store: Store) -> dict[str, tuple[str, str]]:

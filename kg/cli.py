@@ -245,6 +245,7 @@ def query(
 ) -> None:
     """Run a SPARQL query (or a named one) against the store."""
     from kg.query import list_queries, run_query
+    from kg.sparql_policy import check_query
     from kg.store import open_store
 
     settings = _settings(store)
@@ -254,6 +255,7 @@ def query(
         rows = run_query(graph_store, name, params)
     elif sparql:
         text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+        check_query(text, settings.service_allowlist)
         result = graph_store.query(text)
         rows = _rows(result)
     else:

@@ -71,13 +71,17 @@ class Settings(BaseSettings):
     )
     allow_updates: bool = Field(False, description="Accept SPARQL Update on /sparql")
 
-    def search_index_file(self) -> Path:
-        """Where the full-text index lives: ``search_index_path``, else beside the store."""
+    def search_index_file(self, store_path: Path | None = None) -> Path:
+        """Where the full-text index lives: ``search_index_path``, else beside the store
+        (``store_path`` when the caller opened another one than ``self.store_path``).
+
+        The one place of this rule: the build, the API and the SPARQL workers ask here.
+        """
         if self.search_index_path is not None:
             return self.search_index_path
         from kg.search import index_path  # the naming rule lives with the index
 
-        return index_path(self.store_path)
+        return index_path(store_path or self.store_path)
 
     @field_validator("iri_base")
     @classmethod

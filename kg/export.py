@@ -369,22 +369,16 @@ def _neighbourhood(
     return list(dict.fromkeys([*links, *described])), truncated
 
 
-def check_construct(query: str) -> None:
-    from kg.query import check_query
+def check_construct(query: str, service_allowlist: tuple[str, ...] | list[str] = ()) -> None:
+    """Refuse what the SPARQL policy refuses, and any query that returns no graph."""
+    from kg.sparql_policy import check_query, query_form
 
-    check_query(query)  # refuses updates and SERVICE calls
-    # Comments and PREFIX/BASE lines may come first; an IRI may hold a '#'.
-    prologue = re.match(
-        r"(?:\s+|\#[^\n]*(?:\n|\Z)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*",
-        query,
-        re.IGNORECASE,
-    )
-    keyword = re.match(r"[A-Za-z]+", query[prologue.end() if prologue else 0 :])
-    if keyword is None or keyword.group(0).upper() not in ("CONSTRUCT", "DESCRIBE"):
-        found = keyword.group(0).upper() if keyword else "nothing"
+    check_query(query, service_allowlist)
+    found = query_form(query)
+    if found not in ("CONSTRUCT", "DESCRIBE"):
         raise QueryRefused(
             f"the construct view needs a CONSTRUCT (or DESCRIBE) query, which returns a graph; "
-            f"this one starts with {found}. Use /sparql for SELECT and ASK"
+            f"this one starts with {found or 'nothing'}. Use /sparql for SELECT and ASK"
         )
 
 

@@ -28,8 +28,9 @@ import pyoxigraph as ox
 
 import kg
 from kg.binding import leading_values
-from kg.errors import NotFound, QueryError, QueryRefused
-from kg.store import UPDATE_KEYWORDS, Store
+from kg.errors import NotFound, QueryError
+from kg.sparql_policy import check_query
+from kg.store import Store
 
 QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
 
@@ -246,6 +247,7 @@ def run_query(
     shows fifty rows does not pay for a thousand.
     """
     query = get_query(name, queries_dir)
+    check_query(query.sparql)  # a deployment's own .rq file calls no endpoint either
     # Variables the query reads are joined in by a leading VALUES row, which the
     # planner uses (see kg.binding); only variables it assigns go as substitutions.
     text, substitutions = leading_values(query.sparql, bind_params(query, params or {}))
@@ -320,42 +322,3 @@ def _known_number(store: Store, canonical: str) -> None:
     """NotFound unless some document in the graph has this canonical number."""
     if not store.select(_EXISTS, substitutions={"number": ox.Literal(canonical)}):
         raise NotFound(f"no document numbered {canonical} in the graph")
-
-
-# --- telling queries from updates ---------------------------------------------------
-
-# Comments, then PREFIX/BASE declarations: what may precede the first keyword.
-_PROLOGUE = re.compile(
-    r"""\A(?:\s+|\#[^\n]*(?:\n|\Z)
-        |PREFIX\s+[^\s:]*:\s*<[^>]*>
-        |BASE\s*<[^>]*>)*""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(<[^>]*>|[?$]\w+)", re.IGNORECASE)
-
-
-def is_update(text: str) -> bool:
-    """Whether ``text`` is a SPARQL Update rather than a query, by its first keyword."""
-    rest = text[_PROLOGUE.match(text).end() :]  # type: ignore[union-attr]
-    keyword = re.match(r"[A-Za-z]+", rest)
-    return keyword is not None and keyword.group(0).upper() in (*UPDATE_KEYWORDS, "WITH")
-
-
-def check_query(text: str, *, service_allowlist: list[str] | tuple[str, ...] = ()) -> None:
-    """Refuse updates and SERVICE calls to endpoints not on the allow-list.
-
-    pyoxigraph runs SERVICE clauses over HTTP, so a public endpoint that passed them
-    through would fetch any URL a client names.
-    """
-    if is_update(text):
-        raise QueryRefused(
-            "this endpoint is read-only: SPARQL Update is refused; "
-            "rebuild the store with `kg build` to change the graph"
-        )
-    for target in _SERVICE.findall(text):
-        iri = target.strip("<>")
-        if target.startswith(("?", "$")) or iri not in service_allowlist:
-            raise QueryRefused(
-                f"SERVICE {target} is not allowed here; allowed endpoints: "
-                f"{', '.join(service_allowlist) or 'none'}"
-            )

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
+from kg.sparql_policy import check_query
 from kg.store import QueryResult, resync_update, rows_of, union_update
 
 if TYPE_CHECKING:
@@ -84,8 +85,11 @@ class RemoteStore:
         timeout: float = 10.0,
         update_timeout: float = UPDATE_TIMEOUT_S,
         transport: httpx.BaseTransport | None = None,
+        service_allowlist: tuple[str, ...] | list[str] = (),
     ) -> None:
         self.endpoint = endpoint
+        # The server evaluates what is sent, SERVICE calls included: checked here, first.
+        self.service_allowlist = tuple(service_allowlist)
         self.query_url, self.update_url = endpoints(endpoint, update_endpoint)
         self.read_only = read_only
         self.timeout = timeout
@@ -112,6 +116,7 @@ class RemoteStore:
         ``union-default-graph`` protocol extension), as ``Store.query`` does locally.
         """
         text = with_values(sparql, substitutions) if substitutions else sparql
+        check_query(text, self.service_allowlist)
         form = _form(text, default_graphs, named_graphs, union_default_graph)
         with self._post_query(form, timeout=self.timeout) as response:
             return _parse(response, read_all=True, limit=None)
@@ -162,6 +167,7 @@ class RemoteStore:
         """
         from kg.sandbox import execute  # the API's path only: keeps this import light
 
+        check_query(job.query, job.service_allowlist)  # before anything is sent
         form = _form(job.query, list(job.default_graphs), list(job.named_graphs), False)
         deadline = time.monotonic() + self.timeout
         limit = job.triple_limit + 1  # solutions are cut as they are read

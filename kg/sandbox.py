@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
 import subprocess
 import sys
 import threading
@@ -39,7 +38,8 @@ from typing import Any, Self
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout, StoreError
+from kg.errors import KgError, QueryError, QueryTimeout, StoreError
+from kg.sparql_policy import check_query
 
 TIMEOUT_SETTING = "KG_QUERY_TIMEOUT_S"
 # An IRI a truncated answer links to in its head (SPARQL JSON ``head.link``,
@@ -85,60 +85,6 @@ class QueryAnswer:
     truncated: bool = False
 
 
-# --- SERVICE calls ------------------------------------------------------------------
-
-# Strings, IRIs and comments, so that a keyword is only looked for in real syntax.
-_LEXEMES = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<comment>#[^\n\r]*)",
-    re.DOTALL,
-)
-_PREFIX_DECL = re.compile(r"(?i)(?<![\w:?$])PREFIX\s+([\w.-]*):\s*<(\d+)>")
-_SERVICE_KW = re.compile(r"(?i)(?<![\w:?$])SERVICE(?![\w:-])\s*(?:SILENT(?![\w:-])\s*)?(\S*)")
-
-
-def check_services(text: str, allowlist: tuple[str, ...] | list[str] = ()) -> None:
-    """Refuse any SERVICE call whose target is not an allow-listed IRI.
-
-    Comments and string literals are blanked first, so ``SERVICE # …`` followed by
-    an IRI on the next line is still seen; a prefixed-name target is expanded with
-    the query's PREFIX declarations; a variable target is always refused.
-    pyoxigraph fetches SERVICE targets over HTTP, so anything missed here would
-    let a client make the server call any address.
-    """
-    iris: list[str] = []
-
-    def blank(match: re.Match[str]) -> str:
-        if match.lastgroup == "iri":
-            iris.append(match.group(0)[1:-1])
-            return f" <{len(iris) - 1}> "
-        return " "
-
-    masked = _LEXEMES.sub(blank, text)
-    prefixes = {m.group(1): iris[int(m.group(2))] for m in _PREFIX_DECL.finditer(masked)}
-    for match in _SERVICE_KW.finditer(masked):
-        target = _service_target(match.group(1), iris, prefixes)
-        if target is None or target not in allowlist:
-            shown = target or match.group(1) or "(nothing)"
-            raise QueryRefused(
-                f"SERVICE {shown} is not allowed here: this endpoint calls no other "
-                f"endpoint except those allowed ({', '.join(allowlist) or 'none'}; "
-                "a deployment lists them in KG_SERVICE_ALLOWLIST)"
-            )
-
-
-def _service_target(token: str, iris: list[str], prefixes: Mapping[str, str]) -> str | None:
-    found = re.fullmatch(r"<(\d+)>.*", token)
-    if found:
-        return iris[int(found.group(1))]
-    name = re.fullmatch(r"([\w.-]*):([^\s{]*)", token.split("{")[0])
-    if name and name.group(1) in prefixes:
-        return prefixes[name.group(1)] + name.group(2)
-    return None
-
-
 # --- evaluating and serialising ------------------------------------------------------
 
 
@@ -146,7 +92,7 @@ def execute(
     store: ox.Store, job: QueryJob, custom_functions: CustomFunctions | None = None
 ) -> QueryAnswer:
     """Evaluate ``job`` on ``store``, cap the answer and serialise it."""
-    check_services(job.query, job.service_allowlist)
+    check_query(job.query, job.service_allowlist)
     kwargs: dict[str, Any] = {}
     try:
         if job.default_graphs:
@@ -277,13 +223,14 @@ def _json_term(term: Any) -> dict[str, Any]:
     raise QueryError(f"cannot write a {type(term).__name__} as a SPARQL JSON term")
 
 
-def open_search_index(store_path: Path | None) -> Any:
-    """The store's full-text index (kg.search) read-only, or None when it has none."""
+def open_search_index(index_file: Path | None) -> Any:
+    """The full-text index (kg.search) at ``index_file`` read-only, or None when there is
+    none; the caller finds the file with ``Settings.search_index_file``."""
     from kg import search  # here, so that a worker that never searches skips SQLite set-up
 
-    if store_path is None or not search.index_path(store_path).is_file():
+    if index_file is None or not index_file.is_file():
         return None
-    return search.SearchIndex(search.index_path(store_path), read_only=True)
+    return search.SearchIndex(index_file, read_only=True)
 
 
 def search_functions(index: Any) -> CustomFunctions:
@@ -299,7 +246,7 @@ def search_functions(index: Any) -> CustomFunctions:
 class _Worker:
     """One worker process and the two pipe ends that talk to it."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, index_file: Path | None) -> None:
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
         try:
@@ -311,6 +258,7 @@ class _Worker:
                     str(store_path),
                     str(job_read),
                     str(answer_write),
+                    str(index_file or ""),
                 ],
                 pass_fds=(job_read, answer_write),
                 stdin=subprocess.DEVNULL,
@@ -347,10 +295,13 @@ class QuerySandbox:
     worker killed and replaced, so its CPU and memory are freed at once.
     """
 
-    def __init__(self, store_path: Path | str, workers: int = 2) -> None:
+    def __init__(
+        self, store_path: Path | str, workers: int = 2, index_file: Path | None = None
+    ) -> None:
         if workers < 1:
             raise StoreError(f"a query sandbox needs at least one worker, not {workers}")
         self.store_path = Path(store_path)
+        self.index_file = index_file  # the full-text index for fn:rank, if any
         self.size = workers
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -360,7 +311,7 @@ class QuerySandbox:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self.store_path)
+        worker = _Worker(self.store_path, self.index_file)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -439,7 +390,9 @@ def _watch_parent() -> None:
             os._exit(0)
 
 
-def worker_main(store_path: Path, jobs: Connection, answers: Connection) -> None:
+def worker_main(
+    store_path: Path, jobs: Connection, answers: Connection, index_file: Path | None = None
+) -> None:
     """Answer jobs until the server closes the pipe."""
     from kg.store import Store
 
@@ -449,7 +402,7 @@ def worker_main(store_path: Path, jobs: Connection, answers: Connection) -> None
     index: Any = None
     try:
         opened = Store(store_path, read_only=True)
-        index = open_search_index(store_path)
+        index = open_search_index(index_file)
     except KgError as exc:
         failure = exc  # every job is answered with it, so the client learns why
     while True:
@@ -475,4 +428,5 @@ if __name__ == "__main__":
         Path(sys.argv[1]),
         Connection(int(sys.argv[2]), writable=False),
         Connection(int(sys.argv[3]), readable=False),
+        Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None,
     )

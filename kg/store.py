@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD")
-
 
 class Store:
     """A pyoxigraph store, on disk at ``path`` or in memory when ``path`` is None."""
@@ -294,5 +292,6 @@ def open_store(
             update_endpoint=settings.remote_update_endpoint,
             read_only=read_only,
             timeout=settings.query_timeout_s,
+            service_allowlist=settings.service_allowlist,
         )
     return Store(settings.store_path, read_only=read_only)

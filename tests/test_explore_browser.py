@@ -115,7 +115,7 @@ def test_explore_a_hospital_and_its_evidence(browser: object, seed_server: str) 
             f"window.kgCy.nodes().filter(n => n.data('label') === '{CONSORTIUM}').emit('tap')"
         )
         page.wait_for_function(
-            f"document.querySelector('#panel h2.title')?.textContent === '{CONSORTIUM}'",
+            f"() => document.querySelector('#panel h2.title')?.textContent === '{CONSORTIUM}'",
             timeout=10_000,
         )
         ARTIFACTS.mkdir(exist_ok=True)

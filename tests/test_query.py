@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg import query as kq
+from kg import sparql_policy
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
 from kg.store import Store
 
@@ -220,7 +221,7 @@ def test_iri_parameters_bind_named_nodes(tmp_path: Path) -> None:
          "drop", "with", "load"],
 )  # fmt: skip
 def test_is_update(text: str, update: bool) -> None:
-    assert kq.is_update(text) is update
+    assert sparql_policy.is_update(text) is update
 
 
 @pytest.mark.parametrize(
@@ -238,6 +239,6 @@ def test_is_update(text: str, update: bool) -> None:
 def test_service_calls_need_the_allowlist(text: str, allow: list[str], refused: bool) -> None:
     if refused:
         with pytest.raises(QueryRefused, match="SERVICE"):
-            kq.check_query(text, service_allowlist=allow)
+            sparql_policy.check_query(text, allow)
     else:
-        kq.check_query(text, service_allowlist=allow)
+        sparql_policy.check_query(text, allow)

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
@@ -29,6 +30,7 @@ from kg.search import (
     index_path,
     make_snippet,
 )
+from tests.conftest import serving
 from tests.factories import make_document
 
 # --- sample documents of the genre, with the entities each one names --------------
@@ -752,3 +754,26 @@ def test_docs_from_mapped_quads() -> None:
         assert keys(index, "县卫健局") == [agency.key]
         assert keys(index, "家庭医生签约服务", types=["document"]) == [cited.key, own.key]
         assert keys(index, "8123456") == []
+
+
+RANKED = """PREFIX fn: <https://w3id.org/cn-health-kg/function#>
+SELECT DISTINCT ?thing WHERE { ?thing ?p ?o BIND(fn:rank(?thing, "卫生") AS ?rank)
+FILTER(BOUND(?rank)) }"""
+
+
+@pytest.mark.server
+def test_sparql_workers_read_the_index_kg_search_index_path_names(
+    seed_store_path: Path, seed_http: httpx.Client, tmp_path: Path
+) -> None:
+    """The workers take the index from KG_SEARCH_INDEX_PATH, not from beside the store:
+    pointed at an empty index, fn:rank finds nothing that the default finds."""
+    beside = seed_http.get("/sparql", params={"query": RANKED}).json()["results"]["bindings"]
+    assert beside, "the seed store's own index ranks documents"
+    empty = tmp_path / "empty.search.sqlite"
+    SearchIndex(empty).close()
+    with serving(
+        seed_store_path, tmp_path, KG_SEARCH_INDEX_PATH=str(empty), KG_FAST_PATH_MS="0"
+    ) as url:
+        response = httpx.get(f"{url}/sparql", params={"query": RANKED}, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"] == []

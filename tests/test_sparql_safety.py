@@ -25,9 +25,9 @@ from kg.sandbox import (
     QueryAnswer,
     QueryJob,
     QuerySandbox,
-    check_services,
     execute,
 )
+from kg.sparql_policy import check_query
 from kg.store import Store
 from tests.conftest import build_store, serving
 
@@ -313,15 +313,15 @@ def test_allow_listed_service_is_called(client: httpx.Client, recorder: Recorder
     ids=["in-a-string", "in-a-comment", "as-a-local-name"],
 )
 def test_the_word_service_elsewhere_is_not_a_call(query: str) -> None:
-    check_services(query)
+    check_query(query)
 
 
 def test_service_check_accepts_the_allow_list() -> None:
-    check_services(
+    check_query(
         "SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]
     )
     with pytest.raises(QueryRefused):
-        check_services(
+        check_query(
             "SELECT * { SERVICE <http://b.example/sparql> { ?s ?p ?o } }",
             ["http://a.example/sparql"],
         )

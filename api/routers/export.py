@@ -195,7 +195,7 @@ async def _run_export(
     in-memory store, so a runaway query cannot hold a server thread.
     """
     if view == "construct" and query:
-        kx.check_construct(query)
+        kx.check_construct(query, settings.service_allowlist)
         op = sparql.Operation(query=query)
         sandbox = sparql.sandbox_for(request.app.state, store, settings)
         answer = await sparql.answer_query(store, sandbox, settings, op, "application/n-triples")
