@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from kg.sparql_policy import check_query
 from kg.store import Store
 from tests.conftest import serving
 from tests.test_remote_store import oxigraph_serve
-from tests.test_sparql_safety import Recorder
+from tests.test_sparql_safety import Recorder, recording
 
 pytestmark = pytest.mark.server
 
@@ -140,15 +139,7 @@ class Listener(Recorder):
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    found = Listener(sock)
-    thread = threading.Thread(target=found.serve, daemon=True)
-    thread.start()
-    yield found
-    sock.close()
-    thread.join(timeout=2)
+    yield from recording(Listener)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -85,17 +86,25 @@ class Recorder:
                     self.connections.append(b"")
 
 
-@pytest.fixture(scope="module")
-def recorder() -> Iterator[Recorder]:
+R = TypeVar("R", bound=Recorder)
+
+
+def recording(kind: type[R]) -> Iterator[R]:
+    """A ``kind`` of Recorder listening on a free loopback port until the generator ends."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    found = Recorder(sock)
+    sock.listen(16)
+    found = kind(sock)
     thread = threading.Thread(target=found.serve, daemon=True)
     thread.start()
     yield found
     sock.close()
     thread.join(timeout=2)
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[Recorder]:
+    yield from recording(Recorder)
 
 
 # --- a server of our own, with small limits ----------------------------------------

@@ -11,6 +11,7 @@ sentence keeps a telephone number.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -112,6 +113,18 @@ class _Builder:
         self.view = view
         self.entities: dict[tuple[str, str], Entity] = {}
         self.relations: list[Relation] = []
+
+    @functools.cached_property
+    def compact_at(self) -> dict[int, int]:
+        """Clean index → compact index, for rules that read the clean text's lines."""
+        return {c: i for i, c in enumerate(self.view.idx[:-1])}
+
+    @functools.cached_property
+    def clean_lines(self) -> tuple[list[str], list[int]]:
+        """The clean text's lines and the clean index each starts at."""
+        lines = self.document.clean.split("\n")
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        return lines, starts
 
     def mention(self, start: int, end: int) -> Mention:
         """A Mention for the compact span [start, end)."""
@@ -254,12 +267,9 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
         return
     headers = set(lexicons.words["table_unit_headers"])
     bodies = lexicons.bodies
-    clean = build.document.clean
-    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
+    compact_at = build.compact_at
     in_table = False
-    at = 0
-    for line in clean.split("\n"):
-        line_start, at = at, at + len(line) + 1
+    for line, line_start in zip(*build.clean_lines):
         cell = line.strip()
         if cell in headers:
             in_table = True
@@ -418,11 +428,9 @@ def _contacts(build: _Builder, roles: dict[str, str]) -> None:
     the continuation lines a contact block prints (国家中医药局医政司 梁辰 010-…).
     Telephone numbers are cut out before anything is read.
     """
-    clean = build.document.clean
-    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
+    compact_at = build.compact_at
     role_re = _spaced(roles)
-    lines = clean.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    lines, starts = build.clean_lines
     for n, line in enumerate(lines):
         opener = re.search(rf"(?P<role>{role_re})\s*[：:]", line)
         if opener is None:
@@ -578,9 +586,8 @@ def _member_lists(build: _Builder, lexicons: lx.Lexicons) -> None:
     labels = set(lexicons.words["member_roles"])
     label = re.compile(rf"(?:^|(?<=\s))(?P<label>{_spaced(sorted(labels))})\s*[：:]")
     clean = build.document.clean
-    compact_at = {c: i for i, c in enumerate(build.view.idx[:-1])}
-    lines = clean.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    compact_at = build.compact_at
+    lines, starts = build.clean_lines
     role = body = ""
     ended = -10  # the line where the last list ended
     for n, line in enumerate(lines):
