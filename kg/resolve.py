@@ -242,7 +242,8 @@ class Resolver:
         prefix, rest, placed = split
         if not placed:
             return surface, False
-        body = lex.bodies.get(rest)
+        # 工业与信息化厅 is a variant spelling of the 工业和信息化厅 of the table.
+        body = lex.bodies.get(rest) or lex.bodies.get(rest.replace("与", "和"))
         if body is not None:
             return body[0].format(P=prefix, S=gazetteer.short_name(prefix)), True
         return prefix + rest, True
@@ -349,13 +350,16 @@ def resolve(extraction: Extraction) -> Extraction:
     header = extraction.header
     if resolver.place is not None:
         header.jurisdiction = resolver.place.full_name
-    surfaces = header.issuers or ([header.issuer] if header.issuer else [])
-    surfaces = joint_issuers(header.title, surfaces) or surfaces
+    printed = header.issuers or ([header.issuer] if header.issuer else [])
+    surfaces = joint_issuers(header.title, printed) or printed
     issuers = []
+    from_catalogue = []
     for surface in surfaces:
         issuer, placed = resolver.agency(surface)
         # the full name: 国家卫生健康委 → 国家卫生健康委员会
         issuers.append(issuer if placed else surface)
+        if surface not in printed:
+            from_catalogue.append(issuers[-1])
     if issuers:
         header.issuers = list(dict.fromkeys(issuers))
         header.issuer = header.issuers[0]
@@ -387,6 +391,15 @@ def resolve(extraction: Extraction) -> Extraction:
             if mention not in target.mentions:
                 target.mentions.append(mention)
         _merge_attributes(target, entity.attributes)
+
+    # An issuer known only from the authority file (中共中央 of 中共中央 国务院关于…, the
+    # title printed without it) is still a body the document is issued by.
+    for issuer in from_catalogue:
+        if ("agency", issuer) not in merged:
+            merged[("agency", issuer)] = Entity(
+                kind="agency", name=issuer, labels=[issuer], mentions=[], resolved=True
+            )
+            surface_map[("agency", issuer)] = issuer
 
     def canon(surface: str | None, kinds: tuple[str, ...] = _KIND_ORDER) -> str | None:
         if surface is None:

@@ -240,6 +240,50 @@ ENTITY_CASES = [
     ("quoted word with an activity", "组织“最美家庭医生”推选活动。", "programme", {"最美家庭医生推选活动"}),
     ("quoted creation", "推进“健康促进县”创建。", "programme", {"健康促进县"}),
     ("prevention and control project", "实施县域地方病防控项目。", "programme", {"县域地方病防控项目"}),
+    # Layouts of the real documents in tests/fixtures/real (Beijing, Jiangxi, Hainan, 阜新).
+    (
+        "hospitals listed beside one named with its province",
+        "在地坛医院、佑安医院、北京中医医院开展中西医结合传染病临床重点专科建设。",
+        "hospital",
+        {"地坛医院", "佑安医院", "北京中医医院"},
+    ),
+    (
+        "a category in a list of hospitals stays a category",
+        "在定点医院、方舱医院、北京中医医院开展救治。",
+        "hospital",
+        {"北京中医医院"},
+    ),
+    (
+        "institutes of preventive medicine",
+        "依托海南大学、省公共卫生临床中心、省预防医学科学院等机构开展监测。",
+        "hospital",
+        {"省公共卫生临床中心", "省预防医学科学院"},
+    ),
+    (
+        "a post after a name padded to three columns",
+        "李继红   县人民医院院长\n杨  鼎   县卫生健康服务中心主任",
+        "hospital",
+        {"县人民医院", "县卫生健康服务中心"},
+    ),
+    (
+        "party committee before the government",
+        "为认真贯彻市委市政府《关于加强首都公共卫生应急管理体系建设的若干意见》。",
+        "agency",
+        {"市委", "市政府"},
+    ),
+    (
+        "joint authors of a cited title",
+        "落实《中共江西省委 江西省人民政府关于加快推进卫生健康现代化的若干意见》。",
+        "agency",
+        {"江西省委", "江西省人民政府"},
+    ),
+    (
+        "associations named after their place",
+        "北京市朝阳区中医协会为全市培训项目办公室，北京中医协会具体负责实施。",
+        "agency",
+        {"北京市朝阳区中医协会", "北京中医协会"},
+    ),
+    ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
 ]
 
 
@@ -517,6 +561,18 @@ TASK_TEXT = """三、重点任务
 （二）完善保障机制
 3. 落实财政投入政策。[责任单位：各县（市、区、高新区）、市财政局]
 """
+
+
+def test_responsible_units_of_the_provinces_own_names_are_agencies() -> None:
+    # 海南 (2025) joins tourism, culture, broadcasting and sport in one department.
+    text = (
+        "（一）加强健康教育。开展健康知识普及。"
+        "（省教育厅、省旅游和文化广电体育厅、省管局按职责分工负责）\n"
+    )
+    entities, _, tasks = _extract(text, issuer="海南省人民政府办公厅")
+    assert "省旅游和文化广电体育厅" in _names(entities, "agency")
+    assert "省管局" not in _names(entities, "agency")  # two characters: too ambiguous
+    assert "省旅游和文化广电体育厅" in tasks[0].responsible
 
 
 def test_tasks() -> None:

@@ -38,6 +38,9 @@ CANONICAL = [
     ("agency", "省政府办公厅", "湖南省卫生健康委员会", "湖南省人民政府办公厅"),
     ("agency", "省委编办", "湖北省卫生健康委员会", "中共湖北省委机构编制委员会办公室"),
     ("agency", "国家卫健委", "长沙市人民政府", "国家卫生健康委员会"),
+    # The party committee by the short name documents print (中共北京市委 北京市人民政府关于…).
+    ("agency", "市委", "北京市中医管理局", "中共北京市委"),
+    ("agency", "省工业与信息化厅", "海南省人民政府办公厅", "海南省工业和信息化厅"),
     # 2018-reform short forms and bodies written with their level inside (江西 and 海南
     # provincial opinions' （…按职责分工负责） clauses).
     ("agency", "团省委", "江西省人民政府办公厅", "共青团江西省委员会"),
@@ -177,6 +180,17 @@ def test_every_issuer_of_a_joint_document_gets_its_full_name() -> None:
     header = resolve(extraction).header
     assert header.issuers == ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅", "国家中医药管理局综合司"]
     assert header.issuer == header.issuers[0]
+
+
+def test_an_issuer_known_from_the_catalogue_is_an_agency_of_the_document() -> None:
+    # A web copy of 中共中央 国务院关于促进中医药传承创新发展的意见 (2019) prints only 国务院.
+    title = "国务院关于促进中医药传承创新发展的意见"
+    extraction = Extraction(
+        document=make_document(title), header=Header(issuer="国务院", title=title)
+    )
+    resolved = resolve(extraction)
+    assert resolved.header.issuers == ["中共中央", "国务院"]
+    assert {e.name for e in resolved.entities if e.kind == "agency"} == {"中共中央"}
 
 
 def test_same_canonical_name_merges_labels_and_mentions() -> None:

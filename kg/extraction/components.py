@@ -246,11 +246,21 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             found.append(
                 Candidate("agency", match.start(), match.end() + len(unit), match.group(0) + unit)
             )
-    for start, end, body, (template, strict) in lx.hits(lex.body_auto, text):
+    body_hits = lx.hits(lex.body_auto, text)
+    body_starts = {start for start, _end, _body, _value in body_hits}
+    for start, end, body, (template, strict) in body_hits:
         nxt = text[end : end + 1]
         if nxt == "门" or text[end : end + 2] in ("大楼", "大院", "网站"):
             continue
-        if strict and end < len(text) and nxt not in words["strict_next"]:
+        # 省委省政府, 中共江西省委 江西省人民政府: a strict body may also end where the
+        # next body's place or level begins.
+        if (
+            strict
+            and end < len(text)
+            and nxt not in words["strict_next"]
+            and end not in s.chain_start.values()
+            and not (s.level_ok(end) and end + 1 in body_starts)
+        ):
             continue
         session = _SESSION.search(text[max(0, start - 4) : start])
         if session:
@@ -291,6 +301,7 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     suffixes = "|".join(map(re.escape, words["association_suffixes"]))
     for match in re.finditer(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{suffixes})", text):
         found.append(Candidate("agency", match.start(), match.end(), match.group(0)))
+    found.extend(_local_associations(s, suffixes))
     stops = set(words["stop_tokens"])
     # A leading group is named after its work (城市医疗集团建设领导小组): verbs inside it
     # are no boundary.
@@ -311,6 +322,32 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
                 continue
             found.append(Candidate("agency", begin, match.end(), text[begin : match.end()]))
     return _keep_longest(found)
+
+
+def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
+    """北京市朝阳区中医协会, 北京中医协会: a public association named after its place.
+
+    The stem runs left from the ending to a stop word and must open with a place
+    chain, a bare level or (at a clause start) a province's short name.
+    """
+    text = s.text
+    stops = set(s.words["stop_tokens"])
+    found: list[Candidate] = []
+    for match in re.finditer(rf"(?:{suffixes})", text):
+        begin, generic = s.stem_start(match.start(), stops, max_len=12)
+        if generic or match.start() - begin < 2 or _DIGIT.search(text[begin : match.start()]):
+            continue
+        place = next((b for b in s.chain_start.values() if b == begin), None)
+        if place is None and not s.level_ok(begin):
+            short = next(
+                (p for p in _province_shorts() if text.startswith(p, begin)), None
+            )
+            if short is None or _province_short_start(text, begin + len(short)) != begin:
+                continue
+        if text[begin : match.start()] in s.words["level_chars"]:
+            continue
+        found.append(Candidate("agency", begin, match.end(), text[begin : match.end()]))
+    return found
 
 
 _COMMITTEE_PARENTS = ("人大常委会", "人民代表大会常务委员会", "政协")
@@ -521,7 +558,11 @@ def find_hospitals(s: _Sentence) -> list[Candidate]:
             university = _university_start(s, start)
             proper = _proper_stem_start(s, start) if word == "医院" else None
             town = _town_stem_start(s, start) if kind == "社区卫生服务中心" else None
-            first = university if university is not None else proper if proper is not None else town
+            # 北京中医医院, 上海儿童医院: a province's short name opening a clause.
+            short = _province_short_start(text, pos)
+            first = next(
+                (b for b in (university, proper, town, short) if b is not None), None
+            )
             if first is not None:
                 found.append(Candidate("hospital", first, end, text[first:end], {"kind": kind}))
             continue
@@ -538,7 +579,61 @@ def find_hospitals(s: _Sentence) -> list[Candidate]:
         if level:
             attrs["level"] = level.group(1).replace("三级甲等", "三甲").replace("二级甲等", "二甲")
         found.append(Candidate("hospital", begin[0], end, text[begin[0] : end], attrs))
+    found.extend(_listed_hospitals(s, found))
     return _keep_longest(found)
+
+
+# The items of a 、-list: 在地坛医院、佑安医院、北京中医医院开展….
+_LIST_ITEM = re.compile(r"[^、，,。；;：:（）()“”《》\s]+")
+
+
+def _listed_hospitals(s: _Sentence, named: list[Candidate]) -> list[Candidate]:
+    """地坛医院 beside 北京中医医院 in one 、-list: an item of a list of hospitals is one.
+
+    A proper name of two to four characters before a type word needs no place when
+    it stands in a list whose other items are hospitals found by their names; a
+    category word in the stem (定点, 二级: hospital_stem_deny.txt) still rules it out.
+    """
+    text = s.text
+    types = tuple(sorted(s.lex.hospital_types, key=len, reverse=True))
+    items = [(m.start(), m.end()) for m in _LIST_ITEM.finditer(text)]
+    found: list[Candidate] = []
+    taken = {(c.start, c.end) for c in named}
+    starts, ends = {c.start for c in named}, {c.end for c in named}
+    changed = True
+    while changed:
+        changed = False
+        for start, end in items:
+            if (start, end) in taken:
+                continue
+            beside = (text[start - 1 : start] == "、" and start - 1 in ends) or (
+                text[end : end + 1] == "、" and end + 1 in starts
+            )
+            if not beside or any(c.start < end and start < c.end for c in named):
+                continue
+            item = text[start:end]
+            lead = 0
+            while lead < len(item) - 4 and item[lead] in s.words["function_chars"]:
+                lead += 1  # 在地坛医院: a preposition opens the first item
+            word = next((t for t in types if item.endswith(t)), None)
+            if word is None:
+                continue
+            stem = item[lead : len(item) - len(word)]
+            if (
+                not 2 <= len(stem) <= 4
+                or _DIGIT.search(stem)
+                or stem[0] in s.words["level_chars"]
+                or stem in s.words["stop_tokens"]
+                or any(w in stem for w in _stem_deny())
+            ):
+                continue
+            kind = s.lex.hospital_types[word]
+            found.append(Candidate("hospital", start + lead, end, item[lead:], {"kind": kind}))
+            taken.add((start, end))
+            starts.add(start + lead)
+            ends.add(end)
+            changed = True
+    return found
 
 
 def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:

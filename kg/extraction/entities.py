@@ -45,6 +45,12 @@ class Compact:
     idx: tuple[int, ...]
 
 
+# A gap of three or more spaces inside a line separates columns (杨  鼎   县人民医院院长:
+# a name padded to three columns, then the post), so the compact text keeps one space
+# there; narrower runs are typesetting inside one word and vanish.
+_WIDE_GAP = re.compile(r"[ \t\u3000\xa0]{3,}(?=\S)")
+
+
 def compact(clean: str) -> Compact:
     keep: list[int] = []
     lines = clean.split("\n")
@@ -59,9 +65,12 @@ def compact(clean: str) -> Compact:
             if keep and _breaks(prev_line, stripped, adjacent):
                 keep.append(-1)  # a kept line break; its clean index is filled in below
             base = pos
+            first = len(line) - len(line.lstrip())
             for i, ch in enumerate(line):
                 if not ch.isspace():
                     keep.append(base + i)
+                elif i > first and _WIDE_GAP.match(line, i) and not line[i - 1].isspace():
+                    keep.append(base + i)  # one space stands for the whole gap
             prev_line = stripped
             adjacent = True
         pos += len(line) + 1
@@ -211,6 +220,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _people(build, lexicons)
     _lead_and_members(build)
     tasks = _tasks(build, lexicons)
+    _responsible_agencies(build, tasks)
     for entity in build.entities.values():
         if entity.kind == "consortium":
             entity.attributes.setdefault("lead", None)
@@ -928,6 +938,30 @@ def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
             )
         )
     return tasks
+
+
+def _responsible_agencies(build: _Builder, tasks: list[Task]) -> None:
+    """A 责任单位 written with its level (省旅游和文化广电体育厅) is a body the text names.
+
+    The sentence rules know bodies by their endings in the lexicon; a list of duties
+    also names bodies whose names are the province's own (海南's 旅游和文化广电体育厅).
+    Only items that read as a body's name and open with a level or a place count,
+    and only where they are written as such.
+    """
+    text = build.view.text
+    known = {label for (kind, _), e in build.entities.items() for label in e.labels}
+    for task in tasks:
+        for unit in task.responsible:
+            if unit in known or unit.startswith("各") or not _owned(unit) or not _is_agency_name(unit):
+                continue
+            # 省管局: a short form of two characters after the level is too ambiguous
+            # to read as a name of its own.
+            if len(unit) - max(_place_chain_end(unit), 1) < 4:
+                continue
+            at = text.find(unit)
+            if at >= 0:
+                build.add("agency", unit, at, at + len(unit))
+                known.add(unit)
 
 
 def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
