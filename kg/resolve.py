@@ -124,6 +124,18 @@ def local_name(place: Place) -> str:
     return place.name
 
 
+# A division of a bureau after the bureau's name: 中医局|科教处, 卫生健康委|医政科.
+_DIVISION = re.compile(r"(?P<body>[\u4e00-\u9fff]{2,}?[局委厅办])(?P<division>[\u4e00-\u9fff]{2,4}[处科股])$")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """市中医局 of 中医管理局: same first and last character, the rest in order."""
+    if short == full or len(short) < 2 or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    chars = iter(full)
+    return all(ch in chars for ch in short)
+
+
 def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | None:
     """(canonical place prefix, rest of the name, placed) or None when no place leads."""
     matches = gazetteer.find_places(surface)
@@ -242,11 +254,32 @@ class Resolver:
         prefix, rest, placed = split
         if not placed:
             return surface, False
-        # 工业与信息化厅 is a variant spelling of the 工业和信息化厅 of the table.
-        body = lex.bodies.get(rest) or lex.bodies.get(rest.replace("与", "和"))
-        if body is not None:
-            return body[0].format(P=prefix, S=gazetteer.short_name(prefix)), True
+        full = self._placed_body(prefix, rest)
+        if full is not None:
+            return full, True
+        # 市中医局科教处: a division written after its bureau's short name.
+        division = _DIVISION.match(rest)
+        if division:
+            full = self._placed_body(prefix, division["body"])
+            if full is not None:
+                return full + division["division"], True
         return prefix + rest, True
+
+    def _placed_body(self, prefix: str, rest: str) -> str | None:
+        """The full name of body ``rest`` of place ``prefix``, if the table or the issuer knows it.
+
+        The issuer's own body, abbreviated with its characters in order (市中医局 in a
+        北京市中医管理局 document), is the issuer: places name their bodies in their
+        own ways, and the table holds only the usual ones.
+        """
+        own = split_place(self.issuer, self.where) if self.issuer else None
+        if own is not None and own[2] and own[0] == prefix and _abbreviates(rest, own[1]):
+            return prefix + own[1]
+        # 工业与信息化厅 is a variant spelling of the 工业和信息化厅 of the table.
+        body = self.lex.bodies.get(rest) or self.lex.bodies.get(rest.replace("与", "和"))
+        if body is not None:
+            return body[0].format(P=prefix, S=gazetteer.short_name(prefix))
+        return None
 
     def institution(self, surface: str) -> tuple[str, bool]:
         known = self.lex.institutions.get(surface)

@@ -284,6 +284,18 @@ ENTITY_CASES = [
         {"北京市朝阳区中医协会", "北京中医协会"},
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
+    (
+        "the division that acts",
+        "（一）市中医局科教处负责全市培训综合管理和统筹协调。",
+        "agency",
+        {"市中医局科教处"},
+    ),
+    (
+        "the author of a decree",
+        "根据《传统医学师承和确有专长人员医师资格考核考试办法》（卫生部令第52号）制定。",
+        "agency",
+        {"卫生部"},
+    ),
 ]
 
 

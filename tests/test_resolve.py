@@ -41,6 +41,11 @@ CANONICAL = [
     # The party committee by the short name documents print (中共北京市委 北京市人民政府关于…).
     ("agency", "市委", "北京市中医管理局", "中共北京市委"),
     ("agency", "省工业与信息化厅", "海南省人民政府办公厅", "海南省工业和信息化厅"),
+    # The issuer's own body, abbreviated in order, and a division after a bureau's short name.
+    ("agency", "市中医局", "北京市中医管理局", "北京市中医管理局"),
+    ("agency", "市中医局科教处", "北京市中医管理局", "北京市中医管理局科教处"),
+    ("agency", "市中医局", "上海市人民政府", "上海市中医药管理局"),
+    ("agency", "市卫生健康委医政科", "北京市中医管理局", "北京市卫生健康委员会医政科"),
     # 2018-reform short forms and bodies written with their level inside (江西 and 海南
     # provincial opinions' （…按职责分工负责） clauses).
     ("agency", "团省委", "江西省人民政府办公厅", "共青团江西省委员会"),

@@ -219,7 +219,7 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     for start, end, alias, canonical in lx.hits(lex.national_auto, text):
         nxt = text[end : end + 1]
         if (
-            nxt in ("门", "令")
+            nxt == "门"
             or _DOCNO_AFTER.match(text, end)
             or text[start - 1 : start] in ("省", "市", "区", "县")
         ):
@@ -321,7 +321,16 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             ):
                 continue
             found.append(Candidate("agency", begin, match.end(), text[begin : match.end()]))
-    return _keep_longest(found)
+    return _keep_longest([_with_acting_division(s, c) for c in found])
+
+
+def _with_acting_division(s: _Sentence, body: Candidate) -> Candidate:
+    """市中医局科教处负责…: the division that acts, not its bureau, is the agency."""
+    division = _DIVISION_ACTING.match(s.text, body.end)
+    if division is None or division.group(1).startswith(tuple(s.words["level_chars"])):
+        return body
+    end = division.end(1)
+    return Candidate(body.kind, body.start, end, s.text[body.start : end], body.attrs)
 
 
 def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
@@ -350,6 +359,8 @@ def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
     return found
 
 
+# A bureau's division (处, 科, 股) named as the one that acts: 科教处负责, 医政科牵头.
+_DIVISION_ACTING = re.compile(r"([\u4e00-\u9fff]{2,4}?[处科股])(?=负责|牵头|具体|承担)")
 _COMMITTEE_PARENTS = ("人大常委会", "人民代表大会常务委员会", "政协")
 # A working body written after its parent: 人代工委, 提案委员会; ends at a list or clause boundary.
 _UNIT_AFTER_PARENT = re.compile(
