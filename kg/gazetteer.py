@@ -89,20 +89,25 @@ def short_name(name: str) -> str:
     return name
 
 
-# 阜新蒙古族自治县, 长阳土家族自治县, 彝族回族苗族自治县: the stem before the peoples.
-_AUTONOMOUS_COUNTY = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,5}?)(?P<peoples>(?:[\u4e00-\u9fff]{1,4}族)+)自治县$")
+# 阜新蒙古族自治县, 长阳土家族自治县, 海南藏族自治州: the stem before the peoples.
+_AUTONOMOUS = re.compile(
+    r"^(?P<stem>[\u4e00-\u9fff]{2,5}?)(?P<peoples>(?:[\u4e00-\u9fff]{1,4}族)+)自治(?P<level>[县州])$"
+)
 
 
-def autonomous_county_short_forms(name: str) -> tuple[str, ...]:
-    """The short forms documents write for an autonomous county.
+def autonomous_short_forms(name: str) -> tuple[str, ...]:
+    """The short forms documents write for an autonomous county or prefecture.
 
-    Local documents drop the peoples (长阳土家族自治县 → 长阳县) or keep the first
+    Documents drop the peoples (长阳土家族自治县 → 长阳县, 海南藏族自治州 → 海南州,
+    恩施土家族苗族自治州 → 恩施州); a county's own documents also keep the first
     character of the stem and of the first people (阜新蒙古族自治县 → 阜蒙县).
     """
-    found = _AUTONOMOUS_COUNTY.match(name)
+    found = _AUTONOMOUS.match(name)
     if found is None:
         return ()
-    stem, peoples = found.group("stem"), found.group("peoples")
+    stem, peoples, level = found.group("stem"), found.group("peoples"), found.group("level")
+    if level == "州":
+        return (stem + "州",)
     return (stem + "县", stem[0] + peoples[0] + "县")
 
 
@@ -141,7 +146,7 @@ def _gazetteer() -> _Gazetteer:
             continue
         names.setdefault(place.name, []).append(place)
     for place in list(by_code.values()):
-        for alias in autonomous_county_short_forms(place.name):
+        for alias in autonomous_short_forms(place.name):
             if alias not in names:  # never shadow a real division's own name
                 names[alias] = [place]
     automaton = ahocorasick.Automaton()

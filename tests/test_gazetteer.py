@@ -81,8 +81,16 @@ def test_full_names_are_province_first() -> None:
         ("阜新蒙古族自治县", ("阜新县", "阜蒙县")),
         ("长阳土家族自治县", ("长阳县", "长土县")),
         ("峨边彝族自治县", ("峨边县", "峨彝县")),
+        ("海南藏族自治州", ("海南州",)),
+        ("恩施土家族苗族自治州", ("恩施州",)),
         ("阜新市", ()),
     ],
 )
-def test_autonomous_county_short_forms(name: str, short_forms: tuple[str, ...]) -> None:
-    assert gazetteer.autonomous_county_short_forms(name) == short_forms
+def test_autonomous_short_forms(name: str, short_forms: tuple[str, ...]) -> None:
+    assert gazetteer.autonomous_short_forms(name) == short_forms
+
+
+def test_a_prefectures_short_form_finds_the_prefecture_not_the_province() -> None:
+    # 海南州 is 青海省海南藏族自治州 (关于印发海南州全面推进紧密型县域医疗卫生共同体建设实施方案的通知).
+    (place,) = gazetteer.places_named("海南州")
+    assert place.full_name == "青海省海南藏族自治州"
