@@ -283,6 +283,9 @@ class Resolver:
 
     def institution(self, surface: str) -> tuple[str, bool]:
         known = self.lex.institutions.get(surface)
+        scope = self.lex.institution_scope.get(surface)
+        if known is not None and scope and (self.place is None or self.place.province != scope):
+            return surface, False  # 朝阳医院 outside Beijing is no known hospital
         if known is not None:
             return known[0], True
         if _AFFILIATED.search(surface):

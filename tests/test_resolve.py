@@ -108,6 +108,9 @@ CANONICAL = [
         "长沙市开福区人民代表大会常务委员会法制工作委员会",
     ),
     ("agency", "市政协社法委", "株洲市人民政府", "中国人民政治协商会议株洲市委员会社会和法制委员会"),
+    # The capital's municipal hospitals, written without their place in Beijing documents.
+    ("hospital", "地坛医院", "北京市中医管理局", "首都医科大学附属北京地坛医院"),
+    ("hospital", "北京中医医院", "国家中医药管理局", "首都医科大学附属北京中医医院"),
     # A town's short name before a community centre, inside the document's own district.
     (
         "hospital",
@@ -185,6 +188,11 @@ def test_every_issuer_of_a_joint_document_gets_its_full_name() -> None:
     header = resolve(extraction).header
     assert header.issuers == ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅", "国家中医药管理局综合司"]
     assert header.issuer == header.issuers[0]
+
+
+def test_a_bare_hospital_alias_outside_its_province_is_kept_as_written() -> None:
+    entity = _resolve_one("hospital", "朝阳医院", "辽宁省卫生健康委员会")
+    assert (entity.name, entity.resolved) == ("朝阳医院", False)
 
 
 def test_an_issuer_known_from_the_catalogue_is_an_agency_of_the_document() -> None:

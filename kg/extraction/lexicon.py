@@ -72,7 +72,8 @@ class Lexicons:
     consortium_types: dict[str, str]  # suffix → kind
     programmes: dict[str, Programme]  # name or alias → programme
     national_units: dict[str, dict[str, str]]  # national canonical → {unit as written: full}
-    institutions: dict[str, tuple[str, str]]  # national institution alias → (canonical, kind)
+    institutions: dict[str, tuple[str, str]]  # institution alias → (canonical, kind)
+    institution_scope: dict[str, str]  # a bare alias → the province code it names a hospital in
     words: dict[str, Any]  # extraction.json
     body_auto: ahocorasick.Automaton
     national_auto: ahocorasick.Automaton
@@ -120,6 +121,9 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
     institutions = {
         r["alias"]: (r["canonical"], r["kind"]) for r in _rows("national_institutions.csv", base)
     }
+    regional = _rows("regional_institutions.csv", base)
+    institutions.update({r["alias"]: (r["canonical"], r["kind"]) for r in regional})
+    institution_scope = {r["alias"]: r["province"] for r in regional if r["province"]}
     words = json.loads((base / "extraction.json").read_text(encoding="utf-8"))
     # A sentence is worth a spaCy Doc only if one of these occurs in it.
     triggers: dict[str, None] = dict.fromkeys(
@@ -154,6 +158,7 @@ def load(directory: str = str(LEXICON_DIR)) -> Lexicons:
         programmes=programmes,
         national_units=national_units,
         institutions=institutions,
+        institution_scope=institution_scope,
         words=words,
         body_auto=automaton(bodies),
         national_auto=automaton(national),
