@@ -158,8 +158,13 @@ def split_place(surface: str, where: Jurisdiction) -> tuple[str, str, bool] | No
     if surface.startswith("地区") and len(surface) > 2:
         named = where.for_level("地区")
         return (named, surface[2:], True) if named else ("地区", surface[2:], False)
-    # 省级/市级/县级 qualify a thing's level (省级老年医学专科联盟); they name no place.
-    if surface[:1] in "省市区县州盟" and len(surface) > 1 and surface[1] != "级":
+    # 省级/市级/县级 qualify a thing's level (省级老年医学专科联盟); they name no place,
+    # unless a body of the table begins with the 级 (市级机关工委).
+    if (
+        surface[:1] in "省市区县州盟"
+        and len(surface) > 1
+        and (surface[1] != "级" or surface[1:] in lx.load().bodies)
+    ):
         named = where.for_level(surface[0])
         if named is not None:
             # 市县综合医院医联体: a compound of levels names a scope, not a place.
@@ -278,7 +283,7 @@ class Resolver:
         # 工业与信息化厅 is a variant spelling of the 工业和信息化厅 of the table.
         body = self.lex.bodies.get(rest) or self.lex.bodies.get(rest.replace("与", "和"))
         if body is not None:
-            return body[0].format(P=prefix, S=gazetteer.short_name(prefix))
+            return body[0].format(P=prefix, S=gazetteer.short_name(prefix), L=prefix[-1])
         return None
 
     def institution(self, surface: str) -> tuple[str, bool]:

@@ -285,6 +285,30 @@ ENTITY_CASES = [
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
     (
+        "a table cell wrapped after a conjunction",
+        "省发展改革委\n将健康纳入国民经济和社会发展规划。\n省自然资源和\n规划厅\n指导市县明确用地布局。",
+        "agency",
+        {"省发展改革委", "省自然资源和规划厅"},
+    ),
+    (
+        "a customs district and a broadcaster by their place's short name",
+        "（江西广播电视台、省总工会负责）海口海关\n从维护自贸港公共卫生安全角度出发。",
+        "agency",
+        {"江西广播电视台", "省总工会", "海口海关"},
+    ),
+    (
+        "a city's bureau for one county",
+        "镇江市句容生态环境局\n保护和改善生活环境与生态环境。",
+        "agency",
+        {"镇江市句容生态环境局"},
+    ),
+    (
+        "the national committee of the CPPCC with its session",
+        "关于政协十三届全国委员会第三次会议第4404号提案答复的函",
+        "agency",
+        {"政协全国委员会"},
+    ),
+    (
         "the division that acts",
         "（一）市中医局科教处负责全市培训综合管理和统筹协调。",
         "agency",
@@ -547,6 +571,21 @@ TABLE_OF_UNITS = """附件1
 开展健康促进活动。
 健康环境
 """
+
+
+def test_bodies_in_the_posts_of_a_member_list() -> None:
+    # 阜蒙县健康专家委员会组成人员 (2020): names padded to three columns, then the post.
+    text = (
+        "委      员：韩天元   县卫生健康局副局长\n"
+        "王立军   县生态保护局局长\n"
+        "包晓光   县卫生健康局医政办公室主任\n"
+        "李继红   县人民医院院长\n"
+    )
+    entities, _, _ = _extract(text, issuer="阜新蒙古族自治县卫生健康局")
+    agencies = _names(entities, "agency")
+    assert {"县卫生健康局", "县生态保护局"} <= agencies
+    assert not any("办公室" in a for a in agencies)  # an office inside a bureau
+    assert _names(entities, "hospital") == {"县人民医院"}
 
 
 @pytest.mark.parametrize(

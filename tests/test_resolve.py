@@ -41,6 +41,10 @@ CANONICAL = [
     # The party committee by the short name documents print (中共北京市委 北京市人民政府关于…).
     ("agency", "市委", "北京市中医管理局", "中共北京市委"),
     ("agency", "省工业与信息化厅", "海南省人民政府办公厅", "海南省工业和信息化厅"),
+    ("agency", "市级机关工委", "句容市人民政府", "中共句容市委市级机关工作委员会"),
+    ("agency", "省管局", "江西省人民政府办公厅", "江西省机关事务管理局"),
+    ("agency", "市城管局", "句容市人民政府", "句容市城市管理局"),
+    ("agency", "政协全国委员会", "教育部", "中国人民政治协商会议全国委员会"),
     # The issuer's own body, abbreviated in order, and a division after a bureau's short name.
     ("agency", "市中医局", "北京市中医管理局", "北京市中医管理局"),
     ("agency", "市中医局科教处", "北京市中医管理局", "北京市中医管理局科教处"),

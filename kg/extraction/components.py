@@ -271,6 +271,11 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             found.append(Candidate("agency", begin[0], end, surface))
             continue
         begin = s.prefix(start)
+        if begin is None and "{S}" in template:
+            short = _short_place_start(s, start)
+            begin = (short, "place") if short is not None else None
+        if begin is None:
+            begin = _city_then_county_start(s, start)
         if begin is None:
             continue
         if _UNIT_AFTER_PARENT.match(text, end) and body.endswith(_COMMITTEE_PARENTS):
@@ -298,6 +303,10 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
                         )
                     )
                     break
+    # 政协十三届全国委员会 (every reply to a national proposal names it so): the session
+    # sits inside the name and is no part of the body.
+    for match in _NATIONAL_CPPCC.finditer(text):
+        found.append(Candidate("agency", match.start(), match.end(), "政协全国委员会"))
     suffixes = "|".join(map(re.escape, words["association_suffixes"]))
     for match in re.finditer(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{suffixes})", text):
         found.append(Candidate("agency", match.start(), match.end(), match.group(0)))
@@ -361,6 +370,7 @@ def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
 
 # A bureau's division (处, 科, 股) named as the one that acts: 科教处负责, 医政科牵头.
 _DIVISION_ACTING = re.compile(r"([\u4e00-\u9fff]{2,4}?[处科股])(?=负责|牵头|具体|承担)")
+_NATIONAL_CPPCC = re.compile(r"政协(?:第?[一二三四五六七八九十]{1,3}届)?全国委员会")
 _COMMITTEE_PARENTS = ("人大常委会", "人民代表大会常务委员会", "政协")
 # A working body written after its parent: 人代工委, 提案委员会; ends at a list or clause boundary.
 _UNIT_AFTER_PARENT = re.compile(
@@ -510,6 +520,42 @@ def _province_short_start(text: str, end: int) -> int | None:
             and (start == 0 or text[start - 1] in "、，,。；;：:（(“\n 与和及由在")
         ):
             return start
+    return None
+
+
+def _city_then_county_start(s: _Sentence, end: int) -> tuple[int, str] | None:
+    """镇江市句容生态环境局: a city's bureau for one county, named city + county short name.
+
+    Bodies run by the city in each county (the 生态环境局 since the 2019 vertical
+    reform) are named so; the county's short name is its name without 市/县/区.
+    """
+    for size in (2, 3):
+        county_start = end - size
+        city_start = s.chain_ending(county_start) if county_start > 0 else None
+        if city_start is None:
+            continue
+        stem = s.text[county_start:end]
+        if any(
+            p.level == "county" for suffix in "市县区" for p in gazetteer.places_named(stem + suffix)
+        ):
+            return city_start, "place"
+    return None
+
+
+def _short_place_start(s: _Sentence, end: int) -> int | None:
+    """江西广播电视台, 海口海关: a province's or a city's short name before a body named by it."""
+    start = _province_short_start(s.text, end)
+    if start is not None:
+        return start
+    for size in (2, 3):
+        begin = end - size
+        if begin < 0:
+            break
+        before = s.text[begin - 1] if begin else ""
+        if _CJK.match(before) and before not in s.words["function_chars"]:
+            continue
+        if any(p.level == "city" for p in gazetteer.places_named(s.text[begin:end] + "市")):
+            return begin
     return None
 
 

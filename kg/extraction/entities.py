@@ -98,6 +98,9 @@ def _breaks(prev: str, line: str, adjacent: bool = False) -> bool:
         and not _HEADING.match(line)
     ):
         return False
+    # A table cell wrapped after a conjunction (省自然资源和 / 规划厅) goes on.
+    if adjacent and prev.endswith(("和", "与", "及", "、")) and not _HEADING.match(line):
+        return False
     return prev.endswith(tuple(_TERMINAL)) or bool(_HEADING.match(line)) or len(prev) < 30
 
 
@@ -629,6 +632,32 @@ def _member_lists(build: _Builder, lexicons: lx.Lexicons) -> None:
                     continue
                 attrs = {"role": piece_role, "position": post or None}
                 build.add("person", name, start, start + len(name), attrs)
+                _unit_of_post(build, post, lexicons)
+
+
+def _unit_of_post(build: _Builder, post: str, lexicons: lx.Lexicons) -> None:
+    """县生态保护局局长: the body a member's post names is an agency of the document.
+
+    Only a body written with its level or place, never an institution (县人民医院院长
+    is a hospital, found as such) or a part of one (…服务中心疾控所).
+    """
+    titles = tuple(lexicons.words["post_titles"])
+    for part in post.split("；"):
+        title = next((t for t in titles if part.endswith(t)), None)
+        unit = part[: -len(title)] if title else ""
+        if (
+            not unit
+            or not _owned(unit)
+            or not _is_agency_name(unit)
+            or any(t in unit for t in lexicons.hospital_types)
+            # 县卫生健康局医政办公室: an office inside a bureau is no body of its own.
+            or re.search(r"[局厅].", unit)
+            or len(unit) - max(_place_chain_end(unit), 1) < 3
+        ):
+            continue
+        at = build.view.text.find(unit)
+        if at >= 0:
+            build.add("agency", unit, at, at + len(unit))
 
 
 def _honorifics(build: _Builder, lexicons: lx.Lexicons) -> None:
