@@ -179,7 +179,10 @@ def _match_names(
         n = normalise(value)
         if n is None:
             continue
-        hit = next((i for i, keys in enumerate(gold_keys) if n in keys), None)
+        # Gold entries that share a key (the （一） of each appended plan) are matched one
+        # by one: an entry not yet matched first.
+        hits = [i for i, keys in enumerate(gold_keys) if n in keys]
+        hit = next((i for i in hits if i not in matched), hits[0] if hits else None)
         if hit is None:
             score.fp += 1
             report.miss(name, "spurious", value)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from kg.errors import ConfigError, IngestError
-from kg.lines import DATE_LINE, is_agency_line
+from kg.lines import DATE_LINE, DUTY_CLOSE, is_agency_line
 from kg.model import Document, MetaFact
 from kg.readers import Reading, docx, html, ofd, pdf
 from kg.readers import text as plain_text
@@ -417,6 +417,7 @@ _GAP_RE = re.compile(f"[{_HSPACE}\u3000]*\n(?:[{_HSPACE}\u3000]*\n)*[{_HSPACE}\u
 # A sentence, clause list or quoted sentence is over.
 _TERMINAL = set("。！？；：…!?;:")
 _CLOSE_QUOTES = set("”’」』")
+
 # The line cannot stop here: a comma, an enumeration comma, an opening bracket.
 _CONTINUES = set("，、,（(《〈“‘「『〔【[")
 # A fragment cannot start here: it is the end of the sentence on the page before
@@ -498,6 +499,8 @@ def should_join(before: str, after: str) -> bool:
         return False  # 。” ends a quoted sentence; a bare ” may be mid-sentence
     if _BLOCK_START_RE.match(after):
         return False
+    if DUTY_CLOSE.search(before):
+        return False  # （省卫生健康委等按职责分工负责） closes a task's paragraph
     if last in _CONTINUES or after[0] in _CLOSES or _unclosed(before):
         return True
     if any(c in "。！？；" for c in after[1:3]):

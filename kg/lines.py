@@ -1,5 +1,6 @@
-"""Line shapes of an official document, shared by ingest (where breaks are repaired)
-and the header reader: a 成文日期 line and a line that is only the name of a body."""
+"""Line shapes of an official document, shared by ingest (where breaks are repaired),
+the header reader and the sentence view: a 成文日期 line, a line that is only the name
+of a body, a line closed by a duty clause."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ DATE_LINE = re.compile(
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*[)）]?\s*$"
 )
 
+
+# The duty clause that closes a task's paragraph, with an optional note after the list:
+# （省卫生健康委等按职责分工负责）, （…负责。以下责任单位均包括各设区市人民政府，不再列出）.
+DUTY_NOTE = r"(?:[。；;][^（）()\n]{0,80})?"
+DUTY_CLOSE = re.compile(rf"(?:负责|牵头|配合|参与){DUTY_NOTE}[）)]$")
 
 # A seal mark printed after a signature: （代章）, （盖章）, （印）.
 SEAL_MARK = re.compile(r"\s*[（(](?:代章|盖章|印章|章|印)[)）]\s*$")

@@ -626,6 +626,26 @@ def test_responsible_units_of_the_provinces_own_names_are_agencies() -> None:
     assert "省旅游和文化广电体育厅" in tasks[0].responsible
 
 
+JIANGXI_TASKS = """（一）健全健康优先发展机制。将落实健康优先战略纳入考核。（省委组织部、省发展改革委、省卫生健康委及各设区市人民政府、赣江新区管委会按职责分工负责。以下责任单位均包括各设区市人民政府、赣江新区管委会，不再列出）
+（十一）开展健康城镇创建。持续推进健康城镇建设。（省卫生健康委、省发展改革委、省生态环境厅、省司法厅、省教育厅、省管局、省工业和信息化厅、省住房城乡建设厅、省自然资源厅、省农业农村厅、省体育局、省市场监管局、省红十字会、省计生协等按职责分工负责）
+附件
+（一）加强出生缺陷综合防治服务。完善早筛早诊早治机制。（省卫生健康委、省民政厅、省妇联按职责分工负责）
+"""
+
+
+def test_duty_clauses_with_a_note_a_long_list_and_an_annex_after_them() -> None:
+    # 江西省人民政府办公厅 (2025) and 海南 (2025) layouts: a note after the list, fourteen
+    # units in one clause, and a bare 附件 line before an appended plan.
+    _, _, tasks = _extract(JIANGXI_TASKS, issuer="江西省人民政府办公厅")
+    by_number = [(t.number, t.responsible) for t in tasks]
+    assert by_number[0] == (
+        "一",
+        ["省委组织部", "省发展改革委", "省卫生健康委", "赣江新区管委会"],  # 各设区市: a class
+    )
+    assert by_number[1][0] == "十一" and len(by_number[1][1]) == 14
+    assert by_number[2] == ("一", ["省卫生健康委", "省民政厅", "省妇联"])
+
+
 def test_tasks() -> None:
     _, _, tasks = _extract(TASK_TEXT)
     by_number = {t.number: t for t in tasks}

@@ -132,6 +132,10 @@ def test_repeated_task_numbers_pair_by_title() -> None:
     ]
     report = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": predicted_tasks}})
     assert report.fields["tasks.responsible"].f1 == 1.0
+    # Each plan's （一） is a task of its own: two predicted match two gold, one matches one.
+    assert (report.fields["tasks"].tp, report.fields["tasks"].fn) == (2, 0)
+    one = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": predicted_tasks[:1]}})
+    assert (one.fields["tasks"].tp, one.fields["tasks"].fn) == (1, 1)
     swapped = [dict(t, responsible=["海南省财政厅"]) for t in predicted_tasks]
     report = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": swapped}})
     assert report.fields["tasks.responsible"].fp == 2

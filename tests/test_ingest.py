@@ -157,6 +157,14 @@ BREAKS = [
         None,
         id="table-cell-after-a-cell-ending-in-a-function-character",
     ),
+    # 江西省人民政府办公厅 (2025): the last task's duty clause, then the closing paragraph.
+    pytest.param(
+        "推进老旧小区改造，加快完整社区建设试点工作，完善“15分钟生活服务圈”。"
+        "（省住房城乡建设厅、省自然资源厅、省民政厅、省体育局、省卫生健康委等按职责分工负责）\n\n"
+        "各地、各部门要将推进健康融入所有政策作为提升社会健康治理能力的重要途径，",
+        None,
+        id="duty-clause-closes-a-task",
+    ),
 ]
 
 

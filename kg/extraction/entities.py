@@ -27,6 +27,7 @@ from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
 from kg.extraction.wordlists import word_list
+from kg.lines import DUTY_CLOSE, DUTY_NOTE
 from kg.model import Document, Entity, Header, Mention, Relation, Task
 from kg.privacy import PHONE, redact
 
@@ -34,7 +35,7 @@ PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
 
 _TERMINAL = "。！？；：:!?;"
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|\*\*)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|附件\s*\d*\s*$|\*\*)"
 )
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ def _breaks(prev: str, line: str, adjacent: bool = False) -> bool:
         and not _HEADING.match(line)
     ):
         return False
+    # A paragraph closed by a duty clause (…按职责分工负责）) ends there; the ingest
+    # stage kept the break, and a task's units must not run into the next paragraph.
+    if DUTY_CLOSE.search(prev):
+        return True
     # A table cell wrapped after a conjunction (省自然资源和 / 规划厅) goes on.
     if adjacent and prev.endswith(("和", "与", "及", "、")) and not _HEADING.match(line):
         return False
@@ -760,14 +765,14 @@ _CLOSE = {"[": "]", "【": "】", "（": "）", "(": ")"}
 # A unit list may hold one level of brackets: 各乡（镇）人民政府.
 _UNITS = r"(?:[^（）()牵]|[（(][^（）()]{1,12}[）)])"
 _SHARED_DUTY = re.compile(
-    rf"[（(](?P<units>{_UNITS}{{2,80}}?)(?:按职责分工|分别)?负责[）)]\s*[。；;]?\s*(?=\n|$)"
+    rf"[（(](?P<units>{_UNITS}{{2,400}}?)(?:按职责分工|分别)?负责{DUTY_NOTE}[）)]\s*[。；;]?\s*(?=\n|$)"
 )
 # （各市人民政府负责，省卫生健康委指导）: a body in charge and one that guides or helps.
 _CHARGE_CLAUSE = re.compile(
     rf"[（(](?P<lead>{_UNITS}{{2,60}}?)负责[，,](?P<rest>{_UNITS}{{2,60}}?)(?:指导|配合|参与|督导)[）)]"
 )
 _LEAD_CLAUSE = re.compile(
-    rf"[（(](?P<lead>{_UNITS}{{2,60}}?)牵头[，,、]?(?P<rest>{_UNITS}*?)(?:按职责分工)?(?:负责|配合|参与)[）)]"
+    rf"[（(](?P<lead>{_UNITS}{{2,200}}?)牵头[，,、]?(?P<rest>{_UNITS}*?)(?:按职责分工)?(?:负责|配合|参与){DUTY_NOTE}[）)]"
 )
 
 
@@ -807,10 +812,18 @@ def split_runs(listing: str) -> list[list[str]]:
             cur += ch
     runs[-1].append(cur)
     return [
-        [i.strip().removesuffix("等") for i in run if i.strip()]
+        [part.strip().removesuffix("等") for i in run for part in _joined_by_ji(i) if part.strip()]
         for run in runs
         if any(i.strip() for i in run)
     ]
+
+
+def _joined_by_ji(item: str) -> list[str]:
+    """省卫生健康委及各设区市人民政府: 及 between two bodies, the second quantified or placed."""
+    head, sep, tail = item.partition("及")
+    if sep and tail and (tail.startswith("各") or _owned(tail)) and _is_agency_name(head):
+        return [head, *_joined_by_ji(tail)]
+    return [item]
 
 
 def split_units(listing: str) -> list[str]:
@@ -864,8 +877,12 @@ def _shared_head(item: str) -> str:
 
 
 def _owned(item: str) -> bool:
-    """Whether a list item names its own place (县卫生健康局, 瓮安县财政局)."""
-    return item[:1] in "省市区县州盟" or _place_chain_end(item) > 0
+    """Whether a list item names its own place (县卫生健康局, 瓮安县财政局, 赣江新区管委会)."""
+    return item[:1] in "省市区县州盟" or _place_chain_end(item) > 0 or bool(_ZONE.match(item))
+
+
+# A development zone or new area named by its own stem: 赣江新区, 长春经开区.
+_ZONE = re.compile(r"[\u4e00-\u9fff]{2,}?(?:新区|开发区|经开区|高新区|示范区)")
 
 
 def named_units(item: str, generic: set[str]) -> list[str]:
