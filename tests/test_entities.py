@@ -284,6 +284,25 @@ ENTITY_CASES = [
         {"北京市朝阳区中医协会", "北京中医协会"},
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
+    # 中共中央 国务院关于促进中医药传承创新发展的意见 (2019) and 北京市中医管理局 (2021).
+    (
+        "a quoted name with its 行动 or 工程",
+        "实施“互联网+中医药健康服务”行动，实施“新时代神农尝百草”工程。",
+        "programme",
+        {"互联网+中医药健康服务行动", "新时代神农尝百草工程"},
+    ),
+    (
+        "the verb before a programme is no part of it",
+        "促进中医治未病健康工程升级，深化基层部队中医药服务能力提升工程。",
+        "programme",
+        {"中医治未病健康工程", "基层部队中医药服务能力提升工程"},
+    ),
+    (
+        "a quoted code inside a programme's name",
+        "推进京廊中医药协同发展“8.10”工程和京衡中医药协同发展名片工程。",
+        "programme",
+        {"京廊中医药协同发展“8.10”工程", "京衡中医药协同发展名片工程"},
+    ),
     (
         "a table cell wrapped after a conjunction",
         "省发展改革委\n将健康纳入国民经济和社会发展规划。\n省自然资源和\n规划厅\n指导市县明确用地布局。",

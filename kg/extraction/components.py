@@ -32,6 +32,9 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
+_PREVIOUS_PROGRAMME = re.compile(r"[\u4e00-\u9fff”]{0,12}?(?:工程|项目|平台|系统|行动|计划)[和及与、]")
+# A quoted code inside a programme's name: “8.10”, “3+3”, “1+N”.
+_QUOTED_CODE = re.compile(r"“[0-9A-Za-z.+＋×]{1,8}”")
 _QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统|活动)")
 _CONJUNCTIONS = ("与", "和", "及", "同")
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千两今去明当]")
@@ -900,6 +903,15 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
     for start, end, word, _ in lx.hits(
         lx.automaton(dict.fromkeys(words["programme_suffixes"])), text
     ):
+        quoted_code = _QUOTED_CODE.search(text, 0, start)
+        if quoted_code is not None and quoted_code.end() == start:
+            # 京廊中医药协同发展“8.10”工程, 薪火传承“3+3”工程: a quoted code is part of the
+            # name, whose stem runs on before it.
+            begin, was_generic = s.stem_start(quoted_code.start(), stops)
+            if not was_generic and quoted_code.start() - begin >= 2:
+                name = text[begin:end]
+                found.append(Candidate("programme", begin, end, name, {}))
+            continue
         if text[start - 1 : start] == "”" or any(a < start < b for a, b in taken):
             continue
         # 服务能力提升年行动: a campaign named as a year keeps its 年 (not 三年, 2024年).
@@ -938,6 +950,11 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         # 社区卫生服务中心与X平台: nor is an institution joined to the name by one.
         while text[begin : begin + 1] in _CONJUNCTIONS and start - begin > 3:
             begin += 1
+        # …“8.10”工程和京衡…名片工程: the stem never reaches back into the tail of the
+        # programme before (a whole one before 和 is split off below).
+        previous = _PREVIOUS_PROGRAMME.match(text, begin, start)
+        if previous and previous.end() - 1 - begin < 4 and start - previous.end() >= 3:
+            begin = previous.end()
         for type_word in s.lex.hospital_types:
             for conj in _CONJUNCTIONS:
                 at = text.rfind(type_word + conj, begin, start)
