@@ -89,6 +89,13 @@ def short_name(name: str) -> str:
     return name
 
 
+@cache
+def province_short_names() -> tuple[str, ...]:
+    """The provinces' short names (江西, 内蒙古, 新疆), longest first."""
+    provinces = (place(str(code)) for code in range(11, 66))
+    return tuple(sorted({short_name(p.name) for p in provinces if p}, key=len, reverse=True))
+
+
 # 阜新蒙古族自治县, 长阳土家族自治县, 海南藏族自治州: the stem before the peoples.
 _AUTONOMOUS = re.compile(
     r"^(?P<stem>[\u4e00-\u9fff]{2,5}?)(?P<peoples>(?:[\u4e00-\u9fff]{1,4}族)+)自治(?P<level>[县州])$"

@@ -298,6 +298,12 @@ ENTITY_CASES = [
         {"中医治未病健康工程", "基层部队中医药服务能力提升工程"},
     ),
     (
+        "a place's own Healthy-China initiative",
+        "深入推进健康江西建设，以推进健康蒙古贞建设为主线，为加快推进健康枣庄建设。",
+        "programme",
+        {"健康江西", "健康枣庄"},  # 蒙古贞 is no division's name in the gazetteer
+    ),
+    (
         "a quoted code inside a programme's name",
         "推进京廊中医药协同发展“8.10”工程和京衡中医药协同发展名片工程。",
         "programme",

@@ -361,7 +361,7 @@ def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
         place = next((b for b in s.chain_start.values() if b == begin), None)
         if place is None and not s.level_ok(begin):
             short = next(
-                (p for p in _province_shorts() if text.startswith(p, begin)), None
+                (p for p in gazetteer.province_short_names() if text.startswith(p, begin)), None
             )
             if short is None or _province_short_start(text, begin + len(short)) != begin:
                 continue
@@ -505,17 +505,9 @@ def _proper_stem_start(s: _Sentence, pos: int) -> int | None:
     return None
 
 
-@functools.cache
-def _province_shorts() -> tuple[str, ...]:
-    provinces = (gazetteer.place(str(code)) for code in range(11, 66))
-    return tuple(
-        sorted({gazetteer.short_name(p.name) for p in provinces if p}, key=len, reverse=True)
-    )
-
-
 def _province_short_start(text: str, end: int) -> int | None:
     """山西白求恩医院: a province's short name that opens a list item or clause is a place."""
-    for short in _province_shorts():
+    for short in gazetteer.province_short_names():
         start = end - len(short)
         if (
             start >= 0

@@ -224,6 +224,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _issuer(build, header)
     _addressees(build, header, lexicons)
     _drop_inner_agencies(build)
+    _healthy_places(build)
     _merge_verb_programmes(build, lexicons)
     _people(build, lexicons)
     _lead_and_members(build)
@@ -347,6 +348,28 @@ def _addressees(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:
         at = build.view.text.find(name)
         if at >= 0:
             build.add("agency", name, at, at + len(name))
+
+
+# 健康中国战略, 健康江西建设: the Healthy-China initiative of a place.
+_HEALTHY_PLACE = re.compile(r"健康(?P<place>[\u4e00-\u9fff]{2,4}?)(?=建设|战略|2030)")
+
+
+def _healthy_places(build: _Builder) -> None:
+    """健康江西建设 → 健康江西: a place's own Healthy-China initiative.
+
+    The place is 中国, a province's short name or a division's name without its level
+    (资阳, 枣庄, 句容).  A regex over the whole text: such sentences hold no word that
+    would send them through the spaCy pipeline.
+    """
+    provinces = gazetteer.province_short_names()
+    for match in _HEALTHY_PLACE.finditer(build.view.text):
+        place = match.group("place")
+        if (
+            place == "中国"
+            or place in provinces
+            or any(gazetteer.places_named(place + level) for level in "省市区县")
+        ):
+            build.add("programme", match.group(0), match.start(), match.end())
 
 
 def _merge_verb_programmes(build: _Builder, lexicons: lx.Lexicons) -> None:
