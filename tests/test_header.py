@@ -383,7 +383,27 @@ REPORT_BY_ITS_AUTHOR = """
 2023年，我委坚持依法行政。
 """
 
+# A district's web copy (贵阳市云岩区, 2021): the 文号 and the title on one line.
+NUMBER_AND_TITLE_ON_ONE_LINE = """
+云府办发〔2021〕6号 云岩区人民政府办公室关于印发健康云岩行动实施方案的通知
+
+各街道办事处、黔灵镇人民政府、区人民政府各部门、单位:
+
+经区政府同意,现将《健康云岩行动实施方案》印发给你们,请认真贯彻执行。
+
+                                                   云岩区人民政府办公室
+
+                                                      2021年2月22日
+"""
+
 REAL_LAYOUT_CASES = [
+    pytest.param(
+        NUMBER_AND_TITLE_ON_ONE_LINE,
+        {"number": "云府办发〔2021〕6号",
+         "title": "云岩区人民政府办公室关于印发健康云岩行动实施方案的通知",
+         "type": "通知", "issuer": "云岩区人民政府办公室", "date": "2021-02-22"},
+        id="文号-and-title-on-one-line",
+    ),
     pytest.param(
         WEB_COPY_TITLE_ABOVE_NUMBER,
         {"number": "湘中医药函〔2024〕12号",

@@ -246,6 +246,14 @@ def _title(
     """
     best: tuple[int, int, str, set[int]] | None = None
     taken: set[int] = set()
+    if number_line is not None:
+        # 云府办发〔2021〕6号 云岩区人民政府办公室关于印发…的通知: a web copy may print the
+        # 文号 and the title on one line.
+        line = zone[number_line].text
+        found = docno.find_all(line)
+        rest = line[found[0].end :].strip() if found and not line[: found[0].start].strip() else ""
+        if rest and _is_title_start(rest) and _title_shape(rest) >= 2:
+            best = (_title_shape(rest), number_line, _tidy(rest), {number_line})
     for i in range(len(zone)):
         if i in taken or i == number_line or not _opens_title(zone, i, text):
             continue
