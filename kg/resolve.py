@@ -315,13 +315,14 @@ class Resolver:
         """祝桥社区卫生服务中心 → 上海市浦东新区祝桥社区卫生服务中心.
 
         A town written without 镇/街道/乡 is placed only when a town of that name lies
-        inside the document's own jurisdiction; the surface keeps its short form.
+        inside the document's own jurisdiction; a community centre keeps its short form,
+        a township hospital takes the town's name (神农卫生院 → 高平市神农镇卫生院).
         """
         if self.place is None:
             return None
         for size in (2, 3, 4):
-            stem = surface[:size]
-            if surface[size:] != "社区卫生服务中心":
+            stem, rest = surface[:size], surface[size:]
+            if rest not in ("社区卫生服务中心", "卫生院", "中心卫生院"):
                 continue
             for suffix in ("镇", "街道", "乡"):
                 towns = [
@@ -332,7 +333,8 @@ class Resolver:
                 if len(towns) == 1:
                     town = towns[0]
                     county = gazetteer.place(town.county)
-                    return (local_name(county) if county else "") + surface
+                    named = surface if rest == "社区卫生服务中心" else town.name + rest
+                    return (local_name(county) if county else "") + named
         return None
 
     def consortium(self, entity: Entity) -> tuple[str, bool]:

@@ -260,6 +260,12 @@ ENTITY_CASES = [
         {"省公共卫生临床中心", "省预防医学科学院"},
     ),
     (
+        "a township hospital by its town's short name",
+        "您所提的“关于改善神农卫生院就医环境的建议”已收悉。",
+        "hospital",
+        {"神农卫生院"},
+    ),
+    (
         "a post after a name padded to three columns",
         "李继红   县人民医院院长\n杨  鼎   县卫生健康服务中心主任",
         "hospital",
@@ -490,6 +496,7 @@ def test_relations(text: str, expected: tuple[str, str, str] | None) -> None:
 PEOPLE_CASES = [
     ("proposer member", "王建国委员：\n您提出的提案收悉。", ("王建国", "政协委员")),
     ("proposer deputy", "李红梅代表：\n您提出的建议收悉。", ("李红梅", "人大代表")),
+    ("proposer with a courtesy word", "尊敬的王爱珍代表:\n您好!您所提的建议已收悉。", ("王爱珍", "人大代表")),
     ("signer", "签发人：赵志刚\n", ("赵志刚", "签发人")),
     ("contact with phone", "联系人：周敏；联系电话：0731-84822000", ("周敏", "联系人")),
     ("handler with mobile", "经办人姓名 陈晓\n联系电话 13812345678", ("陈晓", "经办人")),

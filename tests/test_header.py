@@ -485,7 +485,23 @@ PROVINCIAL_FORMAL_PROPOSAL = """
 你们提出的《关于加强基层儿科建设的提案》收悉，现答复如下：
 """
 
+# 高平市卫生健康和体育局 (2023): the title over three lines, the proposal quoted in “”.
+COUNTY_REPLY_QUOTED_IN_MARKS = """
+高平市卫生健康和体育局
+关于对市七届人大五次会议第71号建议的
+答 复
+高卫体发〔2023〕148号
+尊敬的王爱珍代表:
+您好!您所提的“关于改善神农卫生院就医环境的建议”已收悉,我局高度重视。现答复如下:
+"""
+
 ANSWER_CASES = [
+    pytest.param(
+        COUNTY_REPLY_QUOTED_IN_MARKS,
+        {"body": "市人大", "session": "七届五次会议", "kind": "建议", "number": "71",
+         "title": "关于改善神农卫生院就医环境的建议", "proposer": "王爱珍"},
+        id="county-reply-title-in-quotation-marks-and-a-courtesy-word",
+    ),
     pytest.param(
         NATIONAL_PROPOSAL_LETTER,
         {"body": "全国政协", "session": "十四届二次会议", "kind": "提案", "number": "1288",
@@ -574,6 +590,7 @@ def test_document_type(title: str, expected: str | None) -> None:
         ("省政协", "广东省广州市", "广东省政协"),
         ("岳阳市政协", "湖南省岳阳市", "岳阳市政协"),
         ("市政协", None, "市政协"),
+        ("市人大", "山西省晋城市高平市", "高平市人大"),  # a county-level city's own
     ],
 )
 def test_relative_body_is_placed_by_jurisdiction(body, jurisdiction, expected) -> None:

@@ -115,6 +115,8 @@ CANONICAL = [
     # The capital's municipal hospitals, written without their place in Beijing documents.
     ("hospital", "地坛医院", "北京市中医管理局", "首都医科大学附属北京地坛医院"),
     ("hospital", "北京中医医院", "国家中医药管理局", "首都医科大学附属北京中医医院"),
+    # A town's short name before a township hospital: the hospital takes the town's name.
+    ("hospital", "神农卫生院", "高平市卫生健康和体育局", "高平市神农镇卫生院"),
     # A town's short name before a community centre, inside the document's own district.
     (
         "hospital",

@@ -572,7 +572,11 @@ def _town_stem_start(s: _Sentence, pos: int) -> int | None:
         # jieba glues a preposition to the town (与惠南): a function character before it
         # is a boundary as good as a token start.
         before = text[begin - 1] if begin > 0 else ""
-        if _CJK.match(before) and before not in s.words["function_chars"]:
+        if (
+            _CJK.match(before)
+            and before not in s.words["function_chars"]
+            and begin not in s.token_starts
+        ):
             continue
         # Only whole category words count here: a town's name may hold 家 or 一 (伍家岭).
         if stem in s.words["stop_tokens"] or any(w in stem for w in _stem_deny() if len(w) > 1):
@@ -609,7 +613,11 @@ def find_hospitals(s: _Sentence) -> list[Candidate]:
             # community centre.
             university = _university_start(s, start)
             proper = _proper_stem_start(s, start) if word == "医院" else None
-            town = _town_stem_start(s, start) if kind == "社区卫生服务中心" else None
+            town = (
+                _town_stem_start(s, start)
+                if kind in ("社区卫生服务中心", "卫生院", "中心卫生院")
+                else None
+            )
             # 北京中医医院, 上海儿童医院: a province's short name opening a clause.
             short = _province_short_start(text, pos)
             first = next(

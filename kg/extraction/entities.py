@@ -452,7 +452,7 @@ def _people(build: _Builder, lexicons: lx.Lexicons) -> None:
     _honorifics(build, lexicons)
     proposer_roles = lexicons.words["proposer_roles"]
     for match in re.finditer(
-        r"(?m)^(?P<name>[\u4e00-\u9fff·]{2,4})(?P<role>委员|代表)(?:们)?[：:]", text
+        r"(?m)^(?:尊敬的)?(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<role>委员|代表)(?:们)?[：:]", text
     ):
         # 主任委员： / 副主任委员： opens a committee's member list, not a proposer's reply.
         if match.group("name") + match.group("role") in member_labels:

@@ -52,8 +52,9 @@ _FORMAL_NUMBER = re.compile(
 _PROPOSAL_TITLE = re.compile(
     # 您在区七届人大四次会议期间提出的…: a short clause of time or occasion may
     # stand between the addressee and 提出的.
-    r"(?:您|你们|你|贵单位|代表|委员)(?:们)?(?:在[^，。《》]{1,30}?)?(?:所)?提出的\s*"
-    r"(?:《(?P<quoted>[^》]{2,120})》\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》]{4,80}?))"
+    # 您所提的“关于改善…的建议”已收悉: a county's reply quotes the title in “”.
+    r"(?:您|你们|你|贵单位|代表|委员)(?:们)?(?:在[^，。《》]{1,30}?)?(?:所)?提(?:出)?的\s*"
+    r"(?:[《“](?P<quoted>[^》”]{2,120})[》”]\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》“”]{4,80}?))"
     r"\s*(?:收悉|已收悉|，)"
 )
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、])")
@@ -493,7 +494,7 @@ def _with_title_and_proposer(answered: Answered, header: Header, text: str) -> A
         answered.title = _tidy(quoted["quoted"] or quoted["plain"])
     salutation = next((a for a in header.addressees), None)
     if salutation:
-        proposer = salutation
+        proposer = salutation.removeprefix("尊敬的")
         for role in _PROPOSER_ROLE:
             if proposer.endswith(role) and len(proposer) > len(role) + 1:
                 proposer = proposer.removesuffix(role)
@@ -512,7 +513,9 @@ def qualify_body(body: str | None, jurisdiction: str | None) -> str | None:
     parts = re.findall(r".+?(?:自治区|特别行政区|省|自治州|地区|盟|市|区|县|旗)", jurisdiction)
     wanted = {"省": ("省", "自治区"), "市": ("市",), "州": ("自治州",), "盟": ("盟",),
               "区": ("区",), "县": ("县",), "旗": ("旗",)}[match["level"]]
-    for part in parts:
+    # The deepest division of that level is the document's own: 市人大 in a 高平市
+    # (county-level city) document is 高平市人大, not 晋城市人大.
+    for part in reversed(parts):
         if part.endswith(wanted) and not (match["level"] == "市" and part.endswith("区")):
             return part + body[1:]
     return body
