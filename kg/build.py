@@ -43,7 +43,6 @@ _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
 _HAS_PART = ox.NamedNode(str(ELI.has_part))
 _IS_PART_OF = ox.NamedNode(str(ELI.is_part_of))
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
-BATCH_SIZE = 200
 # Each document graph names its own source file and content hash.
 _MANIFEST = f"""SELECT ?g ?source ?hash WHERE {{
   GRAPH ?g {{ ?g {_SOURCE_FILE} ?source OPTIONAL {{ ?g {_CONTENT_HASH} ?hash }} }}
@@ -470,7 +469,7 @@ def build(
         report.files.append(replace(row, outcome=kind, quads=len(outcome.quads)))
         pending_add[outcome.graph] = list(outcome.quads)
         pending_text[outcome.graph] = outcome.text
-        if len(pending_add) >= BATCH_SIZE:
+        if len(pending_add) >= settings.build_batch_size:
             flush()
 
     for source, (graph, _hash) in known.items():

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         description="Most seconds `kg build` spends reading and extracting one file; a file "
         "past it is reported as failed and the build goes on; 0 = no limit",
     )
+    build_batch_size: int = Field(
+        200,
+        gt=0,
+        description="Documents `kg build` writes in one transaction: a crash loses at most "
+        "one batch's work, and holds it in memory until then",
+    )
     max_document_mb: float = Field(
         32.0,
         gt=0,
