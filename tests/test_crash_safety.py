@@ -3,8 +3,8 @@
 A corpus of generated documents is built once to the end (the clean build); then,
 for each kill, the real `kg build` runs into an empty store and is killed with
 SIGKILL at a seeded random moment of one phase: (1) while it loads its pipeline,
-before anything is written; (2) among the document batches, a random time after
-the search index shows the k-th document (k random); (3) as soon as the index
+before anything is written; (2) among the document batches, as soon as the search
+index shows the k-th document (k random); (3) as soon as the index
 shows the catalogue, which is written last, so during the final compaction.  The
 build's progress is read from the search index (SQLite in WAL mode takes readers
 while the build writes).  After each kill: the store opens; SHACL validation (what
@@ -167,10 +167,11 @@ def _kill_at(phase: int, process: subprocess.Popen[bytes], store: Path) -> str:
         time.sleep(max(0.0, working + moment - time.perf_counter()))
         when = f"{moment:.2f} s after the store was created"
     elif phase == 1:
-        documents, moment = rng.randint(4, DOCUMENTS - 8), rng.uniform(0.0, 0.2)
+        # At once: the moment a batch has just been committed, where a build that
+        # wrote the index before the store had its store write still to do.
+        documents = rng.randint(4, DOCUMENTS - 8)
         _wait_for(process, store, documents, catalogue=False)
-        time.sleep(moment)
-        when = f"{moment:.2f} s after the index showed {documents} documents"
+        when = f"as the index showed {documents} documents"
     else:
         _wait_for(process, store, DOCUMENTS, catalogue=True)
         when = "as the index showed the catalogue"
