@@ -29,8 +29,8 @@ from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
 from kg.ingest import FORMATS, file_format, ingest, iter_corpus, skipped_files
-from kg.limits import time_limit
 from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
+from kg.limits import time_limit
 from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
@@ -285,26 +285,31 @@ class _Prepared:
 
 def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
     """Ingest, extract, resolve and map one file within the per-document time limit."""
-    _warm_up()
-    started = time.perf_counter()
+    clock = None
     try:
-        with time_limit(settings.document_timeout_s):
-            prepared = _prepare_unlimited(path, source, known_hash, settings)
+        with time_limit(settings.document_timeout_s) as clock:
+            prepared = _prepare_unlimited(path, source, known_hash, settings, clock.restart)
     except KgError as exc:
         # An IngestError names the file itself; the report puts the path beside the reason.
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
         prepared = _Prepared(source, str(path), failure=reason, format=file_format(path))
-    return replace(prepared, seconds=time.perf_counter() - started)
+    return replace(prepared, seconds=clock.elapsed if clock else 0.0)
 
 
 def _prepare_unlimited(
-    path: Path, source: str, known_hash: str | None, settings: Settings
+    path: Path,
+    source: str,
+    known_hash: str | None,
+    settings: Settings,
+    restart_clock: Callable[[], None] = lambda: None,
 ) -> _Prepared:
     """Ingest, extract, resolve and map one file; skip it if its content is unchanged."""
     max_bytes = int(settings.max_document_mb * 1_000_000)
     document = replace(ingest(path, max_bytes=max_bytes), source=source)
     if known_hash == document.id:
         return _Prepared(source, str(path), unchanged=True, format=document.format)
+    if _warm_up():
+        restart_clock()  # the pipeline's one-time load is no document's time
     graph = graph_iri(settings.iri_base, document.id)
     extraction, disagreements = _process(document)
     quads = to_quads(extraction, settings)
@@ -325,15 +330,17 @@ def _prepare_unlimited(
 _warm = False
 
 
-def _warm_up() -> None:
-    """Load the spaCy pipeline and jieba's dictionary once per process, before any clock
-    runs: a second or two that no one document should be charged for."""
+def _warm_up() -> bool:
+    """Load the spaCy pipeline and jieba's dictionary once per process, the first time a
+    document needs them (a build of unchanged files never does); whether it did now."""
     global _warm
-    if not _warm:
-        from kg.extraction.entities import nlp
+    if _warm:
+        return False
+    from kg.extraction.entities import nlp
 
-        nlp()("预热")
-        _warm = True
+    nlp()("预热")
+    _warm = True
+    return True
 
 
 def _prepared(
@@ -505,8 +512,8 @@ def reconcile_search(
     """
     in_store = {graph for graph, _hash in known.values()}
     in_index = set(search.graphs())
-    catalogue = {g for g in in_index - in_store if g in set(store.named_graphs())}
-    stale = sorted(in_index - in_store - catalogue)
+    # Graphs of the store that are no document's (the catalogue) stay as they are.
+    stale = sorted(in_index - in_store - set(store.named_graphs()))
     if stale:
         search.replace_graphs(stale, [])
     return in_store - in_index

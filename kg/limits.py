@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kg.errors import TimeLimitExceeded
 
-__all__ = ["time_limit"]
+__all__ = ["Clock", "time_limit"]
 
 
 class _Expired(BaseException):
@@ -34,22 +35,42 @@ def _can_time() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+class Clock:
+    """The time of the block under ``time_limit``; ``restart`` gives it the whole limit again."""
+
+    def __init__(self, seconds: float | None, armed: bool) -> None:
+        self.seconds, self.armed = seconds, armed
+        self.started = time.perf_counter()
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def restart(self) -> None:
+        """Start counting again: for one-time work (loading a model) that no one file owes."""
+        self.started = time.perf_counter()
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+
 @contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None) -> Iterator[Clock]:
     """Run the block for at most ``seconds``; past that raise ``TimeLimitExceeded``.
 
     None or 0 means no limit.  The reason reads "took longer than N s", so a
     report shows it beside the file as it is.
     """
     if not seconds or not _can_time():
-        yield
+        yield Clock(seconds, armed=False)
         return
     previous = signal.signal(signal.SIGALRM, _expire)
+    clock = Clock(seconds, armed=True)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         try:
-            yield
+            yield clock
         finally:
+            clock.armed = False
             # Disarmed before anything else: the timer must not fire after the block.
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
