@@ -8,7 +8,9 @@ duplicate, two documents with one 文号 and odd file names.  Asserted: the buil
 finishes; `--report` gives each file the outcome of the table with a reason that
 says what was wrong; every good document is in the store with its 文号; the search
 index holds exactly the store's documents.  Then the per-document time limit, with
-one worker and with a process pool, on a file that is slow for real.
+one worker and with a process pool, on a file that is slow for real.  Root reads a
+file of mode 000, so under root the unreadable file is also built by ``nobody``
+(setpriv), for whom it is unreadable.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +40,7 @@ KG = Path(sys.executable).parent / "kg"
 REAL = REPO / "tests" / "fixtures" / "real"
 BAD = REPO / "tests" / "fixtures" / "bad"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+NOBODY = 65534
 
 
 def real_text(name: str) -> str:
@@ -208,6 +212,7 @@ CASES: list[Any] = [
         "failed",
         "cannot be read: Permission denied; check its permissions",
         id="unreadable",
+        # As root the next row, and the build run as nobody at the end, stand in.
         marks=pytest.mark.skipif(IS_ROOT, reason="root reads a file of mode 000"),
     ),
     pytest.param(
@@ -380,3 +385,37 @@ def test_a_slow_document_is_given_up_at_the_time_limit(tmp_path: Path, workers: 
     assert f"took longer than {limit} s" in run.stderr
     assert all(rows[name]["outcome"] == "added" for name in GOOD)
     assert elapsed < 60
+
+
+@pytest.mark.skipif(not IS_ROOT or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_an_unreadable_file_fails_for_a_user_who_may_not_read_it(tmp_path: Path) -> None:
+    """As root, mode 000 hides nothing; the build runs as ``nobody`` here to see the refusal."""
+    root = Path(tempfile.mkdtemp(prefix="kg-unreadable-", dir="/tmp"))
+    try:
+        corpus = root / "corpus"
+        corpus.mkdir()
+        shutil.copyfile(REAL / f"{GOOD['nhc_disability_friendly.txt']}.txt", corpus / "good.txt")
+        _unreadable(corpus)
+        for path in (root, corpus, corpus / "good.txt"):
+            os.chown(path, NOBODY, NOBODY)
+        run = subprocess.run(
+            [
+                "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                str(KG), "build", str(corpus), "--store", str(root / "store"),
+                "--report", str(root / "report.json"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=root,
+            env={**os.environ, "HOME": str(root)},
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        rows = {r["source"]: r for r in json.loads((root / "report.json").read_text())["files"]}
+        assert rows["good.txt"]["outcome"] == "added"
+        assert rows["unreadable.txt"]["outcome"] == "failed"
+        assert rows["unreadable.txt"]["reason"] == (
+            "cannot be read: Permission denied; check its permissions"
+        )
+    finally:
+        shutil.rmtree(root)
