@@ -5,8 +5,10 @@ A build must finish whatever the corpus holds, so each file gets at most
 ``SIGALRM`` timer (``time_limit``): Python code and the ``re`` engine both stop at
 it (``re`` checks for signals while it backtracks), and it works the same in the
 build's own process (``--workers 1``) and in each worker of the process pool, as
-both run a document in their main thread.  Elsewhere (a build started from a
-thread, a platform without ``setitimer``) the block runs without a limit.
+both run a document in their main thread.  A long call into a C extension that
+does not check for signals (lxml parsing one huge page) is stopped when it returns.
+Elsewhere (a build started from a thread, a platform without ``setitimer``) the
+block runs without a limit.
 """
 
 from __future__ import annotations
