@@ -359,11 +359,11 @@ def test_a_slow_document_is_given_up_at_the_time_limit(tmp_path: Path, workers: 
     corpus.mkdir()
     for name, real in GOOD.items():
         shutil.copyfile(REAL / f"{real}.txt", corpus / name)
-    # 20 MB of real text: reading it alone takes seconds, extracting it minutes.
+    # 20 MB of real text: reading it takes seconds, extracting it many minutes.
     chunk = real_text("jurong_city_health_in_all_policies_2022").encode("utf-8")
     (corpus / "slow.txt").write_bytes(chunk * (20_000_000 // len(chunk)))
     report_file = tmp_path / "report.json"
-    limit = 2
+    limit = 5  # fifty times what a good document takes, so a loaded machine passes too
     started = time.perf_counter()
     run = subprocess.run(
         [
@@ -383,7 +383,8 @@ def test_a_slow_document_is_given_up_at_the_time_limit(tmp_path: Path, workers: 
     assert slow["reason"].startswith(f"took longer than {limit} s")
     assert limit <= slow["seconds"] < limit + 3
     assert f"took longer than {limit} s" in run.stderr
-    assert all(rows[name]["outcome"] == "added" for name in GOOD)
+    for name in GOOD:
+        assert rows[name]["outcome"] == "added", rows[name]
     assert elapsed < 60
 
 
