@@ -420,3 +420,30 @@ def test_an_unreadable_file_fails_for_a_user_who_may_not_read_it(tmp_path: Path)
         )
     finally:
         shutil.rmtree(root)
+
+
+# --------------------------------------------------------------- the report of a rebuild
+
+
+def test_a_rebuild_reports_unchanged_replaced_and_removed_files(tmp_path: Path) -> None:
+    corpus, store, report_file = tmp_path / "corpus", tmp_path / "store", tmp_path / "r.json"
+    corpus.mkdir()
+    names = list(GOOD)[:3]
+    for name in names:
+        shutil.copyfile(REAL / f"{GOOD[name]}.txt", corpus / name)
+    command = [str(KG), "build", str(corpus), "--store", str(store), "--report", str(report_file)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    kept, changed, dropped = names
+    with (corpus / changed).open("a", encoding="utf-8") as text:
+        text.write("\n附：本文件自印发之日起施行。\n")
+    (corpus / dropped).unlink()
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    rows = {row["source"]: row for row in report["files"]}
+    assert rows[kept]["outcome"] == "unchanged" and rows[kept]["quads"] == 0
+    assert rows[changed]["outcome"] == "replaced" and rows[changed]["quads"] > 0
+    assert rows[dropped]["outcome"] == "removed"
+    assert rows[dropped]["path"] == str(corpus / dropped)
+    summary = report["summary"]
+    assert (summary["unchanged"], summary["replaced"], summary["removed"]) == (1, 1, 1)
+    assert summary["catalogue_records"] == 0  # loaded by the first build, kept

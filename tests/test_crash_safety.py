@@ -34,9 +34,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.config import DEFAULT_IRI_BASE
+from kg.build import build, indexed_sources
+from kg.config import DEFAULT_IRI_BASE, Settings
 from kg.iri import catalogue_graph_iri
-from kg.search import SearchIndex, index_path
+from kg.search import SearchDoc, SearchIndex, index_path
 from kg.store import Store
 from kg.validate import validate
 
@@ -211,3 +212,22 @@ def test_a_killed_build_loses_nothing(clean: dict[str, object], kill: int) -> No
     _build_to_the_end(clean["corpus"], store)  # type: ignore[arg-type]
     assert _snapshot(store, check=False) == clean_graphs  # equal to the validated clean build
     assert _index_rows(store) == clean_index
+
+
+def test_a_build_repairs_an_index_out_of_step_with_the_store(tmp_path: Path) -> None:
+    """What a crash between the two commits leaves, and a deleted or stale index, mended."""
+    corpus = REPO / "corpus"
+    settings = Settings(store_path=tmp_path / "store")
+    store = Store(settings.store_path)
+    first = build(corpus, store, settings, workers=1)
+    graphs = sorted(graph for graph, _hash in indexed_sources(store).values())
+    with SearchIndex(index_path(settings.store_path)) as index:
+        index.replace_graphs([graphs[0]], [])  # the store ahead of the index by one document
+        stale = SearchDoc("urn:stale", "document", "已删除的文件", "正文", "urn:graph:stale")
+        index.replace_graphs([], [stale])  # the index ahead of the store
+    again = build(corpus, store, settings, workers=1)
+    assert len(first.added) == 5
+    assert [row.outcome for row in again.files].count("replaced") == 1
+    with SearchIndex(index_path(settings.store_path), read_only=True) as index:
+        assert set(index.graphs()) == {*graphs, CATALOGUE}
+        assert index.search("已删除的文件").total == 0
