@@ -20,6 +20,11 @@ The spec is JSON::
 non-empty list (or a number above zero); an answer that is not 200, not JSON or
 empty there counts as an error, and the first few errors are kept as samples.
 
+A mix of kinds in one run: a request may carry a ``kind`` (and its own
+``nonempty``, which then replaces the scenario's); the result then also gives
+requests, errors, p50 and p99 per kind (``by_kind``).  Workers cycle through the
+list from different places, so the list's proportions are the mix's.
+
 Traffic goes only to the URLs in the spec (loopback in the benchmark), and the run
 is bounded both in time and in request count (``--max-requests``).
 """
@@ -51,6 +56,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 class Request:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    kind: str = ""
+    nonempty: tuple[str, ...] | None = None  # None: the scenario's
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,15 @@ class Scenario:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Scenario:
-        requests = tuple(Request(r["url"], dict(r.get("headers", {}))) for r in data["requests"])
+        requests = tuple(
+            Request(
+                r["url"],
+                dict(r.get("headers", {})),
+                r.get("kind", ""),
+                tuple(r["nonempty"]) if "nonempty" in r else None,
+            )
+            for r in data["requests"]
+        )
         if not requests:
             raise ValueError(f"scenario {data.get('name')!r} has no requests")
         for r in requests:
@@ -90,6 +105,7 @@ class Result:
     client_cpu_s: float
     warmup_requests: int
     in_flight_at_end: int = 0
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -247,6 +263,8 @@ async def run(
 ) -> Result:
     """Drive the scenario with ``concurrency`` workers for ``warmup + duration`` seconds."""
     latencies: list[float] = []
+    per_kind: dict[str, list[float]] = {}
+    errors_per_kind: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     samples: list[str] = []
     warm_count = 0
@@ -285,7 +303,8 @@ async def run(
                         if connection is None:
                             connection = RawConnection(host, port, timeout)
                         answer = await connection.get(head, request.url)
-                    problem = _check(answer, scenario.nonempty)
+                    wanted = scenario.nonempty if request.nonempty is None else request.nonempty
+                    problem = _check(answer, wanted)
                 except (
                     httpx.HTTPError,
                     OSError,
@@ -304,7 +323,9 @@ async def run(
                 if t1 > stop_at:
                     return
                 latencies.append(t1 - t0)
+                per_kind.setdefault(request.kind, []).append(t1 - t0)
                 if problem is not None:
+                    errors_per_kind[request.kind] += 1
                     kinds[problem.split(":")[0]] += 1
                     if len(samples) < ERROR_SAMPLES:
                         samples.append(problem)
@@ -347,7 +368,24 @@ async def run(
         client_cpu_s=usage.ru_utime + usage.ru_stime,
         warmup_requests=warm_count,
         in_flight_at_end=in_flight,
+        by_kind={
+            kind: _kind_figures(values, errors_per_kind[kind], window)
+            for kind, values in sorted(per_kind.items())
+            if kind
+        },
     )
+
+
+def _kind_figures(seconds: list[float], errors: int, window: float) -> dict[str, float]:
+    ordered = sorted(x * 1000 for x in seconds)
+    return {
+        "requests": len(ordered),
+        "errors": errors,
+        "p50_ms": percentile(ordered, 50),
+        "p99_ms": percentile(ordered, 99),
+        "max_ms": ordered[-1],
+        "rps": len(ordered) / window if window > 0 else float("nan"),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

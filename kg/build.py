@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build_report import FileOutcome, shared_number_note, shared_numbers
 from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
 from kg.docno import normalise
@@ -26,8 +28,9 @@ from kg.errors import DocNumberError, IngestError, KgError
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
-from kg.ingest import file_format, ingest, iter_corpus, skipped_files
+from kg.ingest import FORMATS, file_format, ingest, iter_corpus, skipped_files
 from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
+from kg.limits import time_limit
 from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
@@ -40,7 +43,6 @@ _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
 _HAS_PART = ox.NamedNode(str(ELI.has_part))
 _IS_PART_OF = ox.NamedNode(str(ELI.is_part_of))
 _CONTENT_HASH = ox.NamedNode(ONTOLOGY_NS + "contentHash")
-BATCH_SIZE = 200
 # Each document graph names its own source file and content hash.
 _MANIFEST = f"""SELECT ?g ?source ?hash WHERE {{
   GRAPH ?g {{ ?g {_SOURCE_FILE} ?source OPTIONAL {{ ?g {_CONTENT_HASH} ?hash }} }}
@@ -90,6 +92,8 @@ class BuildReport:
     formats: dict[str, FormatCounts] = field(default_factory=dict)
     quads_written: int = 0
     catalogue_records: int = 0
+    files: list[FileOutcome] = field(default_factory=list)  # one row per file, for --report
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -276,23 +280,41 @@ class _Prepared:
     failure: str | None = None
     format: str = "text"
     disagreements: tuple[Disagreement, ...] = ()
+    seconds: float = 0.0
 
 
 def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
-    """Ingest, extract, resolve and map one file; skip it if its content is unchanged."""
+    """Ingest, extract, resolve and map one file within the per-document time limit."""
+    clock = None
     try:
-        document = replace(ingest(path), source=source)
-        if known_hash == document.id:
-            return _Prepared(source, str(path), unchanged=True, format=document.format)
-        graph = graph_iri(settings.iri_base, document.id)
-        extraction, disagreements = _process(document)
-        quads = to_quads(extraction, settings)
-        quads += part_quads(quads, document.clean, graph, settings)
-        quads += _manifest_quads(graph, source, document.id)
+        with time_limit(settings.document_timeout_s) as clock:
+            prepared = _prepare_unlimited(path, source, known_hash, settings, clock.restart)
     except KgError as exc:
         # An IngestError names the file itself; the report puts the path beside the reason.
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
-        return _Prepared(source, str(path), failure=reason, format=file_format(path))
+        prepared = _Prepared(source, str(path), failure=reason, format=file_format(path))
+    return replace(prepared, seconds=clock.elapsed if clock else 0.0)
+
+
+def _prepare_unlimited(
+    path: Path,
+    source: str,
+    known_hash: str | None,
+    settings: Settings,
+    restart_clock: Callable[[], None] = lambda: None,
+) -> _Prepared:
+    """Ingest, extract, resolve and map one file; skip it if its content is unchanged."""
+    max_bytes = int(settings.max_document_mb * 1_000_000)
+    document = replace(ingest(path, max_bytes=max_bytes), source=source)
+    if known_hash == document.id:
+        return _Prepared(source, str(path), unchanged=True, format=document.format)
+    if _warm_up():
+        restart_clock()  # the pipeline's one-time load is no document's time
+    graph = graph_iri(settings.iri_base, document.id)
+    extraction, disagreements = _process(document)
+    quads = to_quads(extraction, settings)
+    quads += part_quads(quads, document.clean, graph, settings)
+    quads += _manifest_quads(graph, source, document.id)
     return _Prepared(
         source,
         str(path),
@@ -303,6 +325,22 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         format=document.format,
         disagreements=tuple(disagreements),
     )
+
+
+_warm = False
+
+
+def _warm_up() -> bool:
+    """Load the spaCy pipeline and jieba's dictionary once per process, the first time a
+    document needs them (a build of unchanged files never does); whether it did now."""
+    global _warm
+    if _warm:
+        return False
+    from kg.extraction.entities import nlp
+
+    nlp()("预热")
+    _warm = True
+    return True
 
 
 def _prepared(
@@ -353,20 +391,27 @@ def build(
     """
     if not corpus.is_dir():
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of documents")
+    started = time.perf_counter()
     report = BuildReport()
     if search is None:
         search = SearchIndex(search_index_file(store, settings))
     paths = iter_corpus(corpus)
     for path in skipped_files(corpus):
         kind = path.suffix.lower() or "(no extension)"
-        report.skipped.append(Skipped(str(path), f"{kind} is not a document format kg reads"))
+        reason = f"{kind} is not a document format kg reads"
+        report.skipped.append(Skipped(str(path), reason))
         report.count(kind, "skipped")
+        source = path.relative_to(corpus).as_posix()
+        report.files.append(FileOutcome(source, str(path), kind, "skipped", reason))
     known = indexed_sources(store)
+    unindexed = reconcile_search(store, search, known)
     jobs = []
     for path in paths:
         source = path.relative_to(corpus).as_posix()
         previous = known.get(source)
-        jobs.append((path, source, previous[1] if previous else None))
+        # A document the search index lacks is built again, so that both get it.
+        known_hash = previous[1] if previous and previous[0] not in unindexed else None
+        jobs.append((path, source, known_hash))
     seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
     pending_add: dict[str, list[ox.Quad]] = {}
@@ -374,11 +419,14 @@ def build(
 
     def flush() -> None:
         if pending_remove or pending_add:
+            # The store is written inside the index's transaction, which commits after
+            # it: a crash leaves both as they were, or (in the moment between the two
+            # commits) the store ahead, which reconcile_search repairs on the next build.
             search.replace_graphs(
                 pending_remove,
                 [d for g, quads in pending_add.items() for d in docs_from_quads(quads, pending_text[g])],
+                before_commit=lambda: store.replace_graphs(pending_remove, pending_add),
             )
-            store.replace_graphs(pending_remove, pending_add)
             report.quads_written += sum(len(q) for q in pending_add.values())
             pending_remove.clear()
             pending_add.clear()
@@ -390,9 +438,13 @@ def build(
     for index, outcome in enumerate(_prepared(jobs, settings, workers), start=1):
         if progress:
             progress(outcome.source, index, len(jobs))
+        row = FileOutcome(
+            outcome.source, outcome.path, outcome.format, "failed", seconds=outcome.seconds
+        )
         if outcome.failure is not None:
             report.failures.append(Failure(outcome.path, outcome.failure, outcome.format))
             report.count(outcome.format, "failed")
+            report.files.append(replace(row, reason=outcome.failure))
             continue
         graph = known[outcome.source][0] if outcome.unchanged else outcome.graph
         assert graph is not None
@@ -402,6 +454,7 @@ def build(
             reason = f"same content as {built[graph]}, built once"
             report.skipped.append(Skipped(outcome.path, reason))
             report.count(outcome.format, "skipped")
+            report.files.append(replace(row, outcome="skipped", reason=reason))
             previous = known.get(outcome.source)
             if previous and previous[0] != graph:
                 pending_remove.append(previous[0])  # the file's old content is gone
@@ -410,6 +463,7 @@ def build(
         report.disagreements.extend(outcome.disagreements)
         if outcome.unchanged:
             report.unchanged.append(outcome.source)
+            report.files.append(replace(row, outcome="unchanged"))
             continue
         assert outcome.graph is not None
         previous = known.get(outcome.source)
@@ -418,16 +472,22 @@ def build(
             report.replaced.append(outcome.source)
         else:
             report.added.append(outcome.source)
+        kind = "replaced" if previous else "added"
+        report.files.append(replace(row, outcome=kind, quads=len(outcome.quads)))
         pending_add[outcome.graph] = list(outcome.quads)
         pending_text[outcome.graph] = outcome.text
-        if len(pending_add) >= BATCH_SIZE:
+        if len(pending_add) >= settings.build_batch_size:
             flush()
 
     for source, (graph, _hash) in known.items():
         if source not in seen:
             pending_remove.append(graph)
             report.removed.append(source)
+            suffix = Path(source).suffix.lower()
+            path = str(corpus / source)
+            report.files.append(FileOutcome(source, path, FORMATS.get(suffix, suffix), "removed"))
     flush()
+    _note_shared_numbers(report, store)
 
     if catalogue is not None:
         report.catalogue_records = load_catalogue(
@@ -437,7 +497,36 @@ def build(
         store.compact(progress)  # no write-ahead logs left behind, tables compacted
     else:
         store.flush()
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def reconcile_search(
+    store: Store | RemoteStore, search: SearchIndex, known: dict[str, tuple[str, str]]
+) -> set[str]:
+    """Bring the search index back to the store's documents after a crash; return the
+    document graphs the index lacks, for the build to make again.
+
+    A build killed after the store committed a batch and before the index did leaves
+    the store ahead; the index's extra graphs (the other way round) are dropped here.
+    """
+    in_store = {graph for graph, _hash in known.values()}
+    in_index = set(search.graphs())
+    # Graphs of the store that are no document's (the catalogue) stay as they are.
+    stale = sorted(in_index - in_store - set(store.named_graphs()))
+    if stale:
+        search.replace_graphs(stale, [])
+    return in_store - in_index
+
+
+def _note_shared_numbers(report: BuildReport, store: Store | RemoteStore) -> None:
+    """Say beside each built file whose 文号 another file's document states too."""
+    shared = shared_numbers(store)
+    if not shared:
+        return
+    for index, row in enumerate(report.files):
+        if row.source in shared and row.outcome in ("added", "replaced", "unchanged"):
+            report.files[index] = replace(row, reason=shared_number_note(*shared[row.source]))
 
 
 def load_catalogue(
@@ -451,11 +540,15 @@ def load_catalogue(
 ) -> int:
     """Load a policy catalogue CSV into its own named graph; return the quads written."""
     graph = graph or catalogue_graph_iri(settings.iri_base)
-    if only_if_missing and graph in store.named_graphs():
-        return 0
-    quads, _skipped = catalogue_quads(csv_path, settings, graph)
     if search is None:
         search = SearchIndex(search_index_file(store, settings))
-    search.replace_graphs([graph], docs_from_quads(quads))
-    store.replace_graphs([graph], {graph: quads})
+    # Missing from either: a crash between the two commits leaves the store ahead.
+    if only_if_missing and graph in store.named_graphs() and graph in search.graphs():
+        return 0
+    quads, _skipped = catalogue_quads(csv_path, settings, graph)
+    search.replace_graphs(
+        [graph],
+        docs_from_quads(quads),
+        before_commit=lambda: store.replace_graphs([graph], {graph: quads}),
+    )
     return len(quads)

@@ -77,12 +77,30 @@ def build(
         int | None,
         typer.Option(help="Extraction processes (default: 1 under 100 files, else one per core)."),
     ] = None,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write each file's outcome and the totals to a JSON file."),
+    ] = None,
+    document_timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds one file may take before it is given up as failed; 0 = no limit "
+            "(default: $KG_DOCUMENT_TIMEOUT_S or 60)."
+        ),
+    ] = None,
+    max_document_mb: Annotated[
+        float | None,
+        typer.Option(help="Largest file read, in MB (default: $KG_MAX_DOCUMENT_MB or 32)."),
+    ] = None,
 ) -> None:
     """Build or update the graph from CORPUS into the on-disk store."""
     from kg.build import build as run_build
+    from kg.build_report import write_report
     from kg.store import open_store
 
-    settings = _settings(store)
+    settings = get_settings(
+        store_path=store, document_timeout_s=document_timeout, max_document_mb=max_document_mb
+    )
     graph_store = open_store(settings)
     with Progress(
         TextColumn("[bold]building[/]"),
@@ -100,6 +118,8 @@ def build(
             bar.update(task, completed=index - 1, total=total, description=source)
 
         report = run_build(corpus, graph_store, settings, progress=progress, workers=workers)
+    if report_file is not None:
+        write_report(report, report_file)
     err.print(
         f"store {_where(settings)}: {len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "

@@ -70,6 +70,24 @@ class Settings(BaseSettings):
         default_factory=list, description="Endpoints SERVICE clauses may call; empty = none"
     )
     allow_updates: bool = Field(False, description="Accept SPARQL Update on /sparql")
+    document_timeout_s: float = Field(
+        60.0,
+        ge=0,
+        description="Most seconds `kg build` spends reading and extracting one file; a file "
+        "past it is reported as failed and the build goes on; 0 = no limit",
+    )
+    build_batch_size: int = Field(
+        200,
+        gt=0,
+        description="Documents `kg build` writes in one transaction: a crash loses at most "
+        "one batch's work, and holds it in memory until then",
+    )
+    max_document_mb: float = Field(
+        32.0,
+        gt=0,
+        description="Largest corpus file `kg build` reads, in MB (10^6 bytes); a larger file "
+        "is reported as failed without being read",
+    )
 
     def search_index_file(self, store_path: Path | None = None) -> Path:
         """Where the full-text index lives: ``search_index_path``, else beside the store

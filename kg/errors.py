@@ -49,3 +49,7 @@ class NotFound(KgError):
 
 class ConfigError(KgError):
     """A setting is missing or has an unusable value."""
+
+
+class TimeLimitExceeded(KgError):
+    """One document took longer than the per-document time limit and was given up."""

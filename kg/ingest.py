@@ -21,9 +21,12 @@ takes the current string and returns the half-open spans to delete from it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -89,21 +92,31 @@ Cleaner = Callable[[str], Iterable[tuple[int, int]]]
 # --------------------------------------------------------------------------- ingest
 
 
-def ingest(path: Path | str, *, steps: Sequence[str | Cleaner] | None = None) -> Document:
-    """Read one file of any supported format into a ``Document``; raise ``IngestError`` if unusable."""
+def ingest(
+    path: Path | str,
+    *,
+    steps: Sequence[str | Cleaner] | None = None,
+    max_bytes: int | None = None,
+) -> Document:
+    """Read one file of any supported format into a ``Document``; raise ``IngestError`` if unusable.
+
+    A file over ``max_bytes`` is refused before it is read.
+    """
     p = Path(path)
     shown = str(path)
-    if not p.exists():
-        raise IngestError(shown, "no such file; check the path")
-    if p.is_dir():
+    _check_regular(p, shown)
+    if max_bytes is not None and (size := p.stat().st_size) > max_bytes:
         raise IngestError(
             shown,
-            "is a directory, not a file; pass one document (iter_corpus lists a folder)",
+            f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit for one document; "
+            "split it, or raise KG_MAX_DOCUMENT_MB if it is one real document",
         )
     try:
         data = p.read_bytes()
-    except OSError as exc:  # permission denied, a broken link, an I/O error
-        raise IngestError(shown, f"cannot be read: {exc.strerror or exc}") from exc
+    except OSError as exc:  # permission denied, an I/O error
+        raise IngestError(
+            shown, f"cannot be read: {exc.strerror or exc}; check its permissions"
+        ) from exc
     if not data:
         raise IngestError(shown, "is empty (0 bytes); there is no text to ingest")
 
@@ -128,6 +141,36 @@ def ingest(path: Path | str, *, steps: Sequence[str | Cleaner] | None = None) ->
     )
 
 
+def _check_regular(p: Path, shown: str) -> None:
+    """Refuse what is not a regular file before opening it: reading a named pipe
+    would wait forever, and a link that loops or points nowhere has no content."""
+    try:
+        mode = p.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IngestError(
+                shown,
+                "is a symbolic link that loops back on itself; remove it or point it at the document",
+            ) from exc
+        if p.is_symlink():
+            target = os.readlink(p)
+            raise IngestError(
+                shown,
+                f"is a symbolic link to {target}, which does not exist; remove it or fix the link",
+            ) from exc
+        raise IngestError(shown, "no such file; check the path") from exc
+    if stat.S_ISDIR(mode):
+        raise IngestError(
+            shown,
+            "is a directory, not a file; pass one document (iter_corpus lists a folder)",
+        )
+    if not stat.S_ISREG(mode):
+        raise IngestError(
+            shown,
+            "is not a regular file (a named pipe, socket or device); copy the document into a file",
+        )
+
+
 def sniff(data: bytes, suffix: str, name: str = "<bytes>") -> str:
     """The format of a file's bytes: magic bytes first, then the extension.
 
@@ -148,7 +191,9 @@ def sniff(data: bytes, suffix: str, name: str = "<bytes>") -> str:
             f"is named {suffix} but is not a {named.upper()} file ({_looks_like(data)}; "
             "an error page saved in its place?); download it again",
         )
-    if named == "html" or (named is None and _HTML_START_RE.match(data[:_HEAD_BYTES])):
+    # A page saved under a text name (.txt) is still a page: its scripts and markup
+    # are not the document's words.
+    if named == "html" or (named in (None, "text") and _HTML_START_RE.match(data[:_HEAD_BYTES])):
         return "html"
     if named == "text":
         return "text"
@@ -184,6 +229,8 @@ def _zip_format(data: bytes, name: str) -> str:
 def file_format(path: Path) -> str:
     """The format ``ingest`` would read ``path`` as, for reports; ``unreadable`` if none."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # never open a pipe: it would block
+            return FORMATS.get(path.suffix.lower(), "unreadable")
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
         if head.startswith(b"PK\x03\x04"):
@@ -198,7 +245,9 @@ def _corpus_files(root: Path) -> list[Path]:
         (
             p
             for p in root.rglob("*")
-            if p.is_file()
+            # Not only regular files: a broken link or a pipe named like a document
+            # is listed, so that ingest reports it instead of it vanishing.
+            if not p.is_dir()
             and p.stem.lower() != "readme"
             and not any(part.startswith(".") for part in p.relative_to(root).parts)
         ),

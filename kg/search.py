@@ -201,7 +201,8 @@ def docs_from_quads(quads: Iterable[ox.Quad], text: str = "") -> list[SearchDoc]
     """The SearchDocs of the things typed in ``quads`` (one document's named graph).
 
     Each subject with a class in ``CLASS_TYPES`` becomes one SearchDoc per graph:
-    title from ``dcterms:title``, else ``skos:prefLabel``, else its 文号; text from
+    title from ``dcterms:title``, else ``skos:prefLabel``, else its 文号 (else, for the
+    source document, its file name); text from
     all its labels, except for the source document (the one with ``hp:sourceFile``),
     whose text is ``text`` (its body) with telephone numbers blanked.  Cited
     documents are included under their cited titles.  Quads in the default graph
@@ -227,6 +228,10 @@ def docs_from_quads(quads: Iterable[ox.Quad], text: str = "") -> list[SearchDoc]
                 if label.strip()
             )
         )
+        if not labels and _SOURCE_FILE in values:
+            # A document with neither title nor 文号 is still found by its words, and
+            # shown by its file name; every document graph then has its rows here.
+            labels = values[_SOURCE_FILE][:1]
         if not types or not labels:
             continue
         extra: dict[str, Any] = {}
@@ -472,13 +477,21 @@ class SearchIndex:
 
     # --- writing ---------------------------------------------------------------------
 
-    def replace_graphs(self, remove: Iterable[str], add: Iterable[SearchDoc]) -> None:
+    def replace_graphs(
+        self,
+        remove: Iterable[str],
+        add: Iterable[SearchDoc],
+        *,
+        before_commit: Callable[[], None] | None = None,
+    ) -> None:
         """Drop the graphs in ``remove`` and write ``add``, in one transaction.
 
         As with ``Store.replace_graphs``, the graph of every added doc is replaced
         too: rows it held before this call go, so rebuilding a document never
-        duplicates it.  If anything fails (a bad doc, an exception from ``add``),
-        the index is left as it was.
+        duplicates it.  If anything fails (a bad doc, an exception from ``add`` or
+        from ``before_commit``), the index is left as it was.  ``before_commit`` runs
+        once the rows are written and before they are committed: the build writes the
+        store there, so the index never commits what the store did not.
         """
         if self.read_only:
             raise StoreError("this search index is open read-only; open it for writing")
@@ -508,6 +521,8 @@ class SearchIndex:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         row,
                     )
+                if before_commit is not None:
+                    before_commit()
                 conn.execute("COMMIT")
             except BaseException as exc:
                 conn.execute("ROLLBACK")

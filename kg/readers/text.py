@@ -55,9 +55,11 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             return text, label
 
     utf8_error = ""
+    first_bad: int | None = None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        first_bad = exc.start
         utf8_error = f"invalid UTF-8 at byte {exc.start}"
     else:
         if "\x00" not in text:
@@ -72,6 +74,15 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     if best is not None:
         return best
 
+    if first_bad is not None:
+        damaged = data.decode("utf-8", errors="replace").count("\ufffd")
+        if damaged <= max(1, len(data) // 1000):
+            # UTF-8 but for a few bytes: a damaged copy, not a text in another encoding.
+            raise IngestError(
+                name,
+                f"is UTF-8 but for {damaged} invalid byte sequence(s), the first at byte "
+                f"{first_bad} (a damaged copy?); download it again",
+            )
     raise IngestError(
         name,
         f"cannot decode the bytes ({utf8_error}): tried a byte-order mark, strict UTF-8, "
