@@ -678,6 +678,14 @@ def test_duty_clauses_with_a_note_a_long_list_and_an_annex_after_them() -> None:
     assert by_number[2] == ("一", ["省卫生健康委", "省民政厅", "省妇联"])
 
 
+def test_the_plan_a_notice_issues_is_no_programme() -> None:
+    # 新乡市人民政府办公室 (2023): the plan's own heading follows the notice.
+    text = "新乡市公共卫生体系建设三年行动计划(2023—2025年)\n为健康新乡建设奠定坚实基础。"
+    title = "关于印发新乡市公共卫生体系建设三年行动计划(2023—2025年)的通知"
+    entities = extract_entities(make_document(text), Header(issuer="新乡市人民政府办公室", title=title))[0]
+    assert _names(entities, "programme") == {"健康新乡"}
+
+
 def test_tasks() -> None:
     _, _, tasks = _extract(TASK_TEXT)
     by_number = {t.number: t for t in tasks}

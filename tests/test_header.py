@@ -396,7 +396,22 @@ NUMBER_AND_TITLE_ON_ONE_LINE = """
                                                       2021年2月22日
 """
 
+# A web page's table turned into text: the title cell ends in its column rule.
+TITLE_IN_A_TABLE_CELL = """
+绍兴市卫生计生委关于印发2016年绍兴市卫生计生工作总结和2017年绍兴市卫生计生工作要点的通知 |
+各区、县(市)卫生计生局、各直属医疗卫生计生单位、各处室:
+《2016年绍兴市卫生计生工作总结》已经委主任办公会议通过,现予以下发,请贯彻执行。
+绍兴市卫生计生委
+2017年2月22日
+"""
+
 REAL_LAYOUT_CASES = [
+    pytest.param(
+        TITLE_IN_A_TABLE_CELL,
+        {"title": "绍兴市卫生计生委关于印发2016年绍兴市卫生计生工作总结和2017年绍兴市卫生计生工作要点的通知",
+         "type": "通知", "issuer": "绍兴市卫生计生委", "date": "2017-02-22"},
+        id="title-in-a-table-cell",
+    ),
     pytest.param(
         NUMBER_AND_TITLE_ON_ONE_LINE,
         {"number": "云府办发〔2021〕6号",

@@ -225,6 +225,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _addressees(build, header, lexicons)
     _drop_inner_agencies(build)
     _healthy_places(build)
+    _drop_issued_document(build, header)
     _merge_verb_programmes(build, lexicons)
     _people(build, lexicons)
     _lead_and_members(build)
@@ -370,6 +371,19 @@ def _healthy_places(build: _Builder) -> None:
             or any(gazetteer.places_named(place + level) for level in "省市区县")
         ):
             build.add("programme", match.group(0), match.start(), match.end())
+
+
+def _drop_issued_document(build: _Builder, header: Header) -> None:
+    """关于印发新乡市公共卫生体系建设三年行动计划的通知: the plan it issues is the document
+    itself (its text follows the notice), not a programme the document names."""
+    title = re.sub(r"[（(][^（）()]*[）)]", "", header.title or "")
+    issued = re.search(r"印发(?P<name>.+?)的通知$", title)
+    if issued is None:
+        return
+    name = issued["name"].strip("《》")
+    for key in [k for k in build.entities if k[0] == "programme"]:
+        if key[1] == name:
+            del build.entities[key]
 
 
 def _merge_verb_programmes(build: _Builder, lexicons: lx.Lexicons) -> None:

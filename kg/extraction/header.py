@@ -81,6 +81,8 @@ def _lines(text: str) -> list[_Line]:
 def _tidy(text: str) -> str:
     """Drop line breaks and stray spaces inside a title, keep spaces between names."""
     text = re.sub(r"\s*\n\s*", "", text).strip().strip("*").strip()
+    # A web page's table cell ends in a column rule (…的通知 |).
+    text = text.strip("|｜ \t")
     return _CJK_SPACE.sub(lambda m: " " if _joins_names(m) else "", text)
 
 
