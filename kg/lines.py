@@ -21,7 +21,8 @@ DUTY_NOTE = r"(?:[。；;][^（）()\n]{0,80})?"
 DUTY_CLOSE = re.compile(rf"(?:负责|牵头|配合|参与){DUTY_NOTE}[）)]$")
 
 # A seal mark printed after a signature: （代章）, （盖章）, （印）.
-SEAL_MARK = re.compile(r"\s*[（(](?:代章|盖章|印章|章|印)[)）]\s*$")
+# A body that seals for another writes its name first: （国家中医药管理局代章）.
+SEAL_MARK = re.compile(r"\s*[（(](?:[^（）()\s]{2,30}?代章|代章|盖章|印章|章|印)[)）]\s*$")
 # A body's second name in brackets, on its own line or after the first:
 # 海南省健康海南建设委员会（爱国卫生运动委员会）.
 _ALTERNATE = re.compile(r"[（(](?P<name>[^（）()]{2,30})[)）]$")

@@ -290,6 +290,12 @@ ENTITY_CASES = [
         {"北京市朝阳区中医协会", "北京中医协会"},
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
+    (
+        "national bodies addressed by their short names",
+        "国务院国资委、国家档案局、国务院扶贫办、国家标准委、国家认监委、中国贸促会：",
+        "agency",
+        {"国务院国资委", "国家档案局", "国务院扶贫办", "国家标准委", "国家认监委", "中国贸促会"},
+    ),
     # 中共中央 国务院关于促进中医药传承创新发展的意见 (2019) and 北京市中医管理局 (2021).
     (
         "a quoted name with its 行动 or 工程",

@@ -405,7 +405,25 @@ TITLE_IN_A_TABLE_CELL = """
 2017年2月22日
 """
 
+# 国务院中医药工作部际联席会议办公室 (2017): another body's seal under the signature.
+SEALED_BY_ANOTHER_BODY = """
+关于印发中医药发展战略规划纲要（2016—2030年）实施分工方案的通知
+
+各省、自治区、直辖市人民政府，国务院中医药工作部际联席会议各成员单位：
+
+现将实施分工方案印发给你们，请认真落实。
+
+国务院中医药工作部际联席会议办公室
+（国家中医药管理局代章）
+2017年2月10日
+"""
+
 REAL_LAYOUT_CASES = [
+    pytest.param(
+        SEALED_BY_ANOTHER_BODY,
+        {"issuer": "国务院中医药工作部际联席会议办公室", "date": "2017-02-10", "type": "通知"},
+        id="signature-sealed-by-another-body",
+    ),
     pytest.param(
         TITLE_IN_A_TABLE_CELL,
         {"title": "绍兴市卫生计生委关于印发2016年绍兴市卫生计生工作总结和2017年绍兴市卫生计生工作要点的通知",

@@ -425,6 +425,8 @@ def _signature_bodies(block: list[_Line]) -> list[str]:
     run: list[str] = []
     for line in reversed(block):
         text = SEAL_MARK.sub("", line.text.strip())
+        if not text:
+            continue  # a line that is only the seal of the body above
         bodies = _bodies_of_line(text)
         if not (is_alternate_name(text) or (bodies and all(is_agency_line(b) for b in bodies))):
             break
