@@ -290,6 +290,9 @@ ENTITY_CASES = [
         {"北京市朝阳区中医协会", "北京中医协会"},
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
+    # 北京市中医管理局 (2021), 海南 (2025): a counted kind of consortium, a working alliance.
+    ("a counted kind of consortium", "推进京衡共建10个“1+1”中医综合医联体建设。", "consortium", set()),
+    ("an alliance of work", "积极打造“1+N”心理关爱工作联盟，整合服务设施。", "consortium", set()),
     (
         "national bodies addressed by their short names",
         "国务院国资委、国家档案局、国务院扶贫办、国家标准委、国家认监委、中国贸促会：",

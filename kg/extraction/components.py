@@ -728,9 +728,18 @@ def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
             ):
                 continue
             name = stem + word
+        # 心理关爱工作联盟: an alliance of work, not of medical institutions; 10个“1+1”
+        # 中医综合医联体: a counted kind of consortium, not one.
+        if name.endswith(tuple(words["consortium_deny_endings"])) or (
+            attrs["lead"] is None and _COUNTED_BEFORE.search(text, max(0, begin - 12), begin)
+        ):
+            continue
         attrs["tight"] = "紧密型" in text[max(0, begin - 3) : end]
         found.append(Candidate("consortium", begin, end, name, attrs))
     return _keep_longest(found)
+
+
+_COUNTED_BEFORE = re.compile(r"(?:\d+|[一二三四五六七八九十百两]+|多|若干)[个家所](?:“[^”]{1,8}”)?$")
 
 
 def _specialty(s: _Sentence, begin: int, end: int) -> bool:
