@@ -125,6 +125,7 @@ def test_mentions_point_at_the_original_text() -> None:
         ("人民日报", False),
         ("健康中国行动", False),
         ("省统筹区域人口健康信息平台应用功能指引", True),
+        ("中华人民共和国药典", True),  # the pharmacopoeia is a statutory standard
     ],
 )
 def test_is_document_title(title: str, expected: bool) -> None:
