@@ -89,6 +89,14 @@ def short_name(name: str) -> str:
     return name
 
 
+# Township-level units named only by their kind (经济开发区, 高新技术产业开发区, 工业园区管委会):
+# the name is every zone's, so it is no place name (they stay reachable by code).
+_KIND_OF_ZONE = re.compile(
+    r"^(?:经济技术|经济|高新技术产业|高新技术|工业|农业|综合|产业)?(?:开发区|园区|高新区|工业园区|新区)"
+    r"(?:管委会|管理委员会)?$"
+)
+
+
 @cache
 def province_short_names() -> tuple[str, ...]:
     """The provinces' short names (江西, 内蒙古, 新疆), longest first."""
@@ -149,7 +157,7 @@ def _gazetteer() -> _Gazetteer:
         )
     names: dict[str, list[Place]] = {}
     for place in by_code.values():
-        if place.name in _PLACEHOLDERS:
+        if place.name in _PLACEHOLDERS or (place.level == "town" and _KIND_OF_ZONE.match(place.name)):
             continue
         names.setdefault(place.name, []).append(place)
     for place in list(by_code.values()):

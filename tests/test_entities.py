@@ -695,6 +695,27 @@ def test_the_plan_a_notice_issues_is_no_programme() -> None:
     assert _names(entities, "programme") == {"健康新乡"}
 
 
+COUNTY_TASK_LINES = """1.落实积极应对人口老龄化国家战略,加快发展健康、养老、育幼等服务业。
+
+牵头责任单位:县卫健委、县民政局
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+2.加强重大公共卫生安全风险源头防控,切实保障人民群众生命安全
+
+牵头责任单位:县卫健委
+"""
+
+
+def test_lead_and_partner_lines_under_each_item() -> None:
+    # 灵璧县卫生健康委员会 (2021): labels on lines of their own, classes of units after them.
+    _, _, tasks = _extract(COUNTY_TASK_LINES, issuer="灵璧县卫生健康委员会")
+    assert [(t.number, t.responsible) for t in tasks] == [
+        ("1", ["县卫健委", "县民政局"]),  # 经济开发区管委会: the 各 of its run reaches it
+        ("2", ["县卫健委"]),
+    ]
+
+
 def test_tasks() -> None:
     _, _, tasks = _extract(TASK_TEXT)
     by_number = {t.number: t for t in tasks}

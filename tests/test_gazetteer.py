@@ -94,3 +94,10 @@ def test_a_prefectures_short_form_finds_the_prefecture_not_the_province() -> Non
     # 海南州 is 青海省海南藏族自治州 (关于印发海南州全面推进紧密型县域医疗卫生共同体建设实施方案的通知).
     (place,) = gazetteer.places_named("海南州")
     assert place.full_name == "青海省海南藏族自治州"
+
+
+def test_a_zone_named_only_by_its_kind_is_no_place_name() -> None:
+    # The statistical data holds township units called just 经济开发区 or 工业园区管委会.
+    assert gazetteer.places_named("经济开发区") == ()
+    assert gazetteer.find_places("经济开发区管委会") == []
+    assert gazetteer.places_named("蕲春经济开发区管委会")  # a zone with its own name stays

@@ -418,7 +418,21 @@ SEALED_BY_ANOTHER_BODY = """
 2017年2月10日
 """
 
+# A county bureau's web page (灵璧县, 2021): no signature, the publisher in a metadata line.
+PUBLISHER_IN_A_METADATA_LINE = """
+县卫健委2021年政府工作报告任务分解
+
+文章来源:灵璧县卫生健康委员会 浏览量: 发表时间:2021-05-07 10:49 责任编辑:卫健委政务公开
+
+1.落实积极应对人口老龄化国家战略。
+"""
+
 REAL_LAYOUT_CASES = [
+    pytest.param(
+        PUBLISHER_IN_A_METADATA_LINE,
+        {"issuer": "灵璧县卫生健康委员会", "date": None},
+        id="publisher-in-a-metadata-line",
+    ),
     pytest.param(
         SEALED_BY_ANOTHER_BODY,
         {"issuer": "国务院中医药工作部际联席会议办公室", "date": "2017-02-10", "type": "通知"},

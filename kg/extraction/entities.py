@@ -35,7 +35,8 @@ PIPELINE = ("kg_org_ruler_v1", "kg_programme_ruler_v1")
 
 _TERMINAL = "。！？；：:!?;"
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|附件\s*\d*\s*$|\*\*)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|附件\s*\d*\s*$|\*\*"
+    r"|(?:主要)?(?:牵头责任单位|责任单位|牵头单位|配合单位|协作单位)[：:])"
 )
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 @dataclass(frozen=True)
@@ -792,9 +793,11 @@ _ITEM = re.compile(r"(?m)^(?P<number>\d{1,2})[.．、](?P<title>[^。\n]+)")
 _SECTION_ITEM = re.compile(r"(?m)^（(?P<number>[一二三四五六七八九十]+)）(?P<title>[^。\n]+)")
 _TOP = re.compile(r"(?m)^[一二三四五六七八九十]+、")
 _TOP_ITEM = re.compile(r"(?m)^(?P<number>[一二三四五六七八九十]+)、(?P<title>[^。\n]+)")
-# 责任单位：区卫生健康委、区委编办 — a duty list printed without brackets, to the line end.
+# 责任单位：区卫生健康委、区委编办 — a duty list printed without brackets, to the line end;
+# a county's task list prints 牵头责任单位： and 主要协作单位： lines under each item.
 _DUTY_BARE = re.compile(
-    r"(?:^|(?<=[。；;\n]))(?P<label>责任单位|牵头单位|负责单位|责任部门)[：:](?P<units>[^。\n（）()\[\]【】]+)"
+    r"(?:^|(?<=[。；;\n]))(?P<label>(?:主要)?(?:牵头责任单位|责任单位|牵头单位|负责单位|责任部门|配合单位|协作单位|参与单位))"
+    r"[：:](?P<units>[^。\n（）()\[\]【】]+)"
 )
 _DUTY_OPEN = re.compile(r"[\[【（(]\s*(?:责任单位|牵头单位|负责单位|责任部门)\s*[：:]")
 _CLOSE = {"[": "]", "【": "】", "（": "）", "(": ")"}
@@ -915,15 +918,27 @@ def _shared_head(item: str) -> str:
 
 def _owned(item: str) -> bool:
     """Whether a list item names its own place (县卫生健康局, 瓮安县财政局, 赣江新区管委会)."""
-    return item[:1] in "省市区县州盟" or _place_chain_end(item) > 0 or bool(_ZONE.match(item))
+    zone = _ZONE.match(item)
+    return (
+        item[:1] in "省市区县州盟"
+        or _place_chain_end(item) > 0
+        or bool(zone and zone["stem"] not in _ZONE_KINDS)
+    )
 
 
-# A development zone or new area named by its own stem: 赣江新区, 长春经开区.
-_ZONE = re.compile(r"[\u4e00-\u9fff]{2,}?(?:新区|开发区|经开区|高新区|示范区)")
+# A development zone or new area named by its own stem: 赣江新区, 长春经开区; a bare kind
+# of zone (经济开发区管委会) names the document's own, like a bare level.
+_ZONE = re.compile(r"(?P<stem>[\u4e00-\u9fff]{2,}?)(?:新区|开发区|经开区|高新区|示范区)")
+_ZONE_KINDS = {"经济", "经济技术", "高新技术产业", "高新技术", "工业", "农业", "综合", "产业"}
 
 
 def named_units(item: str, generic: set[str]) -> list[str]:
-    """The named units of one list item: 各乡镇（街道、长春经开区） → [长春经开区]."""
+    """The named units of one list item: 各乡镇（街道、长春经开区） → [长春经开区].
+
+    A class of units (县政府有关部门, 有关直属单位) names none.
+    """
+    if item.endswith(tuple(lx.load().words["generic_unit_endings"])):
+        return []
     if not item.startswith("各"):
         return [item]
     inner = re.findall(r"[（(]([^（）()]*)[）)]", item)

@@ -57,6 +57,10 @@ _PROPOSAL_TITLE = re.compile(
     r"(?:[《“](?P<quoted>[^》”]{2,120})[》”]\s*(?:提案|建议|议案)?|(?P<plain>[^，。《》“”]{4,80}?))"
     r"\s*(?:收悉|已收悉|，)"
 )
+_PUBLISHER = re.compile(
+    r"(?:文章来源|信息来源|来源|发布机构|发布部门|发文机关|发文单位)\s*[:：]\s*"
+    r"(?P<body>[\u4e00-\u9fff（）()]{3,40}?)(?=\s|$|浏览|发布|时间|\|)"
+)
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、])")
 _LEVEL_PREFIX = re.compile(r"^(?P<level>省|市|区|县|州|盟|旗)(?=政协|人大)")
 _PROPOSER_ROLE = ("委员", "代表", "同志", "先生", "女士")
@@ -415,6 +419,12 @@ def _issuers(
         opener = re.match(r"(?P<issuer>[\u4e00-\u9fff]{3,30}?)(?=\d{4}年)", title)
         if opener and is_agency_line(opener["issuer"]):
             return [opener["issuer"]]
+    # A web page that prints no signature names its publisher in a metadata line
+    # (文章来源:灵璧县卫生健康委员会, 发布机构：X).
+    for line in lines[:12]:
+        source = _PUBLISHER.search(line.text)
+        if source and is_agency_line(source["body"]):
+            return [source["body"]]
     return []
 
 
