@@ -18,6 +18,14 @@ CASES = [
         id="title-with-number-and-title-only",
     ),
     pytest.param(
+        # 鄂尔多斯市人民政府办公室 (2024): the notice names the plan it issues, not a citation.
+        "《鄂尔多斯市进一步完善医疗卫生服务体系实施方案》已经市人民政府2024年第7次常务会议审议通过,"
+        "现印发给你们。为深入贯彻《内蒙古自治区人民政府办公厅关于印发进一步完善医疗卫生服务体系实施方案的通知》"
+        "(内政办发〔2023〕61号)要求,制定本方案。",
+        [("内政办发〔2023〕61号", "内蒙古自治区人民政府办公厅关于印发进一步完善医疗卫生服务体系实施方案的通知")],
+        id="the-text-the-notice-issues-is-no-citation",
+    ),
+    pytest.param(
         "按照国卫基层发〔2023〕12号文件要求，做好相关工作。",
         [("国卫基层发〔2023〕12号", None)],
         id="number-only",

@@ -32,6 +32,9 @@ _STANDARD_NUMBER = re.compile(
 _ATTACHMENT_HEAD = re.compile(r"^\s*附\s*件\s*\d*\s*[：:]\s*(?P<rest>.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[)）])\s*(?P<title>\S.*)$")
 # What the notice issues: 印发《X》的通知 (X is the notice's own content).
+_ISSUED_HERE = re.compile(
+    r"《(?P<title>[^《》]{2,120})》[^。；《》]{0,60}?(?:现)?(?:印发给你们|予以?印发)"
+)
 _ISSUED = re.compile(r"(?:印发|转发|公布)《(?P<title>[^《》]+)》")
 
 
@@ -96,6 +99,9 @@ def extract_citations(
     excluded_titles = {_key(answered.title)} if answered and answered.title else set()
     excluded_titles |= {_key(title) for title in attachment_titles(text)}
     issued = {_key(m["title"]) for m in _ISSUED.finditer(header.title or "")}
+    # 《X》已经市人民政府同意，现印发给你们: the notice's own sentence names the text it
+    # issues, also where the copy prints no title.
+    issued |= {_key(m["title"]) for m in _ISSUED_HERE.finditer(text[:3000])}
 
     numbers = docno.find_all(text)
     number_at = {m.start: m for m in numbers}
