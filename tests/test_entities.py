@@ -630,6 +630,20 @@ def test_bodies_in_the_posts_of_a_member_list() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 北京市中医管理局 (2021): the city's commission, named with no place at all.
+        ("按照卫生健康委的统一部署，精简许可事项。", {"市卫生健康委"}),
+        ("各级卫生健康委要加强领导。", set()),  # a quantifier: every level's
+        ("各市（州）卫生健康委（中医药管理局）：", set()),  # a bracketed level before it
+    ],
+)
+def test_a_bare_body_is_the_issuers_own_levels(text: str, expected: set[str]) -> None:
+    entities, _, _ = _extract(text, issuer="北京市中医管理局")
+    assert _names(entities, "agency") - {"北京市中医管理局"} == expected
+
+
+@pytest.mark.parametrize(
     ("issuer", "expected"),
     [
         ("凤凰县人民政府办公室", {"县委宣传部", "县融媒体中心", "县工信局", "县工会", "县团委", "县妇联"}),

@@ -38,6 +38,7 @@ _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.．、]|（\d{1,2}）|抄送|联系|主管|经办|承办|签发|邮政|附件\s*\d*\s*$|\*\*"
     r"|(?:主要)?(?:牵头责任单位|责任单位|牵头单位|配合单位|协作单位)[：:])"
 )
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 @dataclass(frozen=True)
 class Compact:
@@ -222,6 +223,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _relative_agencies(build, header)
     _level_infixed_agencies(build, lexicons)
     _table_units(build, header, lexicons)
+    _bare_bodies(build, header, lexicons)
     _issuer(build, header)
     _addressees(build, header, lexicons)
     _drop_inner_agencies(build)
@@ -316,6 +318,33 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
             start = compact_at.get(cell_start + offset)
             if start is not None:
                 build.add("agency", name, start, start + len(part))
+
+
+def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:
+    """按照卫生健康委的统一部署 in a 北京市 document: a body of the table written with no
+    place or level at all is the issuer's own level's (北京市卫生健康委员会).
+
+    Only in a local document, only names of four characters or more that are not
+    general words for a government (人民政府, 办公室), and only where a clause or a
+    preposition opens the name, never a quantifier (各级卫生健康委).
+    """
+    level = _issuer_level(header)
+    if not level:
+        return
+    general = set(lexicons.words["bare_body_deny"])
+    names = [b for b, (template, _) in lexicons.bodies.items()
+             if len(b) >= 4 and b not in general and template.startswith("{P}")]
+    function = lexicons.words["function_chars"]
+    text = build.view.text
+    for start, end, body, _ in lx.longest_per_end(lx.hits(lx.automaton(dict.fromkeys(names)), text)):
+        # 各市（州）卫生健康委, （爱国卫生运动委员会）: a bracket before it belongs to
+        # a level or to a second name, not to a clause.
+        before = text[start - 1] if start else "\n"
+        if before not in "，,。；;：:、\n" and before not in function:
+            continue
+        if text[end : end + 1] and _CJK.match(text[end]) and text[end] not in "的和与及负牵要等":
+            continue
+        build.add("agency", level + body, start, end)
 
 
 def _issuer(build: _Builder, header: Header) -> None:
