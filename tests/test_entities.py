@@ -643,6 +643,13 @@ def test_a_bare_body_is_the_issuers_own_levels(text: str, expected: set[str]) ->
     assert _names(entities, "agency") - {"北京市中医管理局"} == expected
 
 
+def test_the_office_of_a_body_with_a_second_name() -> None:
+    text = "海南省健康海南建设委员会（爱国卫生运动委员会）办公室承担“将健康融入所有政策”日常工作。"
+    issuer = "海南省健康海南建设委员会（爱国卫生运动委员会）"
+    entities, _, _ = _extract(text, issuer=issuer)
+    assert issuer + "办公室" in _names(entities, "agency")
+
+
 @pytest.mark.parametrize(
     ("issuer", "expected"),
     [

@@ -225,6 +225,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
     _table_units(build, header, lexicons)
     _bare_bodies(build, header, lexicons)
     _issuer(build, header)
+    _offices_of_bracketed_bodies(build)
     _addressees(build, header, lexicons)
     _drop_inner_agencies(build)
     _healthy_places(build)
@@ -345,6 +346,17 @@ def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
         if text[end : end + 1] and _CJK.match(text[end]) and text[end] not in "的和与及负牵要等":
             continue
         build.add("agency", level + body, start, end)
+
+
+def _offices_of_bracketed_bodies(build: _Builder) -> None:
+    """海南省健康海南建设委员会（爱国卫生运动委员会）办公室: the office of a body with a
+    second name in brackets, which the sentence rules cannot see across the bracket."""
+    text = build.view.text
+    for kind, name in list(build.entities):
+        if kind != "agency" or not name.endswith(("）", ")")):
+            continue
+        for match in re.finditer(re.escape(name) + "办公室", text):
+            build.add("agency", match.group(0), match.start(), match.end())
 
 
 def _issuer(build: _Builder, header: Header) -> None:
