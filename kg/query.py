@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-import kg
 from kg.binding import leading_values
 from kg.errors import NotFound, QueryError
+from kg.package_data import shipped_folder
 from kg.sparql_policy import check_query
 from kg.store import Store
 
-QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = shipped_folder("queries")
 
 PARAM_KINDS = ("literal", "iri", "docno")
 

@@ -21,10 +21,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from api import jsonld as ld
 from api.problems import problem_responses
 from kg.iri import ONTOLOGY_NS
+from kg.package_data import shipped_folder
 
 router = APIRouter(tags=["ontology"])
 
-ONTOLOGY_FILE = FsPath(__file__).resolve().parents[2] / "ontology" / "hp.ttl"
+ONTOLOGY_FILE = shipped_folder("ontology") / "hp.ttl"
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
 TEMPLATES = Environment(
     loader=FileSystemLoader(FsPath(__file__).resolve().parents[1] / "templates"),
