@@ -32,6 +32,7 @@ import networkx as nx
 import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
+from kg.colours import colour_of
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
 from kg.iri import local_name
@@ -42,7 +43,6 @@ __all__ = [
     "FORMATS",
     "MAX_DEPTH",
     "MEDIA_TYPES",
-    "TYPE_COLOURS",
     "VIEWS",
     "NodeFacts",
     "Projection",
@@ -122,22 +122,6 @@ _CLASS_ORDER = (
     "Reply", "Document", "Proposal", "Suggestion", "Submission", "Task", "Consortium",
     "HealthInstitution", "Agency", "Programme", "Person", "Place", "Evidence",
 )  # fmt: skip
-
-TYPE_COLOURS: Mapping[str, str] = {
-    "Document": "#4e79a7",
-    "Reply": "#76b7b2",
-    "Agency": "#e15759",
-    "HealthInstitution": "#59a14f",
-    "Consortium": "#f28e2b",
-    "Programme": "#b07aa1",
-    "Task": "#edc948",
-    "Person": "#ff9da7",
-    "Place": "#9c755f",
-    "Proposal": "#bab0ac",
-    "Suggestion": "#bab0ac",
-    "Submission": "#bab0ac",
-    "Resource": "#cccccc",
-}
 
 # Responsibility for a task is stated task → unit in the graph; a view shows it as
 # unit → task with the unit's role, the direction people read it in.
@@ -864,9 +848,7 @@ def _dot(graph: nx.MultiDiGraph) -> bytes:
     ]
     for node, attrs in graph.nodes(data=True):
         data = _scalars(attrs)
-        data.setdefault(
-            "fillcolor", TYPE_COLOURS.get(str(data.get("type")), TYPE_COLOURS["Resource"])
-        )
+        data.setdefault("fillcolor", colour_of(data.get("type")))
         fields = ", ".join(f"{_dot_id(k)}={_dot_id(v)}" for k, v in data.items())
         lines.append(f"  {_dot_id(node)} [{fields}];")
     for u, v, key, attrs in graph.edges(keys=True, data=True):
