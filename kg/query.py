@@ -259,6 +259,14 @@ def run_query(
 _TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
 
 
+def bound(row: Mapping[str, str | None], name: str) -> str:
+    """The value of ``?name`` in a row of a named query whose required pattern binds it."""
+    value = row.get(name)
+    if value is None:
+        raise QueryError(f"a named query's row has no ?{name}: bind it in a required pattern")
+    return value
+
+
 def _with_limit(sparql: str, limit: int) -> str:
     found = _TRAILING_LIMIT.search(sparql)
     if found:
