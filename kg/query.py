@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -31,6 +32,9 @@ from kg.errors import NotFound, QueryError
 from kg.package_data import shipped_folder
 from kg.sparql_policy import check_query
 from kg.store import Store
+
+if TYPE_CHECKING:  # annotations only: kg.remote is loaded when a remote store is used
+    from kg.remote import RemoteStore
 
 QUERIES_DIR = shipped_folder("queries")
 
@@ -234,7 +238,7 @@ def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
 
 
 def run_query(
-    store: Store,
+    store: Store | RemoteStore,
     name: str,
     params: Mapping[str, str] | None = None,
     *,

@@ -412,8 +412,7 @@ def test_named_queries_answer_as_on_the_embedded_store(built: dict[str, str]) ->
             bind_params(query, values)
         except KgError:
             continue  # no usable example values in the query's header
-        # RemoteStore answers select() as Store does; the GraphStore protocol (issue 10) will type it.
-        there = run_query(remote, query.name, values)  # type: ignore[arg-type]
+        there = run_query(remote, query.name, values)
         here = run_query(local, query.name, values)
         assert sorted(map(_row_key, there)) == sorted(map(_row_key, here)), query.name
         compared += 1
