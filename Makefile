@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test audit install browser clean
+.PHONY: serve build test lint audit install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/audit.py
+
+# Static checks: ruff's rule set and mypy, both configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Known vulnerabilities in the installed dependencies (pip-audit, needs pypi.org);
 # says so plainly, without failing, where the vulnerability data cannot be reached.

@@ -188,7 +188,9 @@ def serialise(triples: Iterable[ox.Triple], media: str) -> bytes:
     """Triples in Turtle, N-Triples or (expanded) JSON-LD."""
     fmt = RDF_FORMATS[media]
     prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(list(triples), format=fmt, prefixes=prefixes)
+    written = ox.serialize(list(triples), format=fmt, prefixes=prefixes)
+    assert written is not None  # given no output file, serialize returns the bytes
+    return written
 
 
 def rdf_response(triples: Iterable[ox.Triple], media: str, headers: Mapping[str, str]) -> Response:

@@ -20,7 +20,6 @@ import kg
 from api import fastlane, problems
 from api import sparql as sparql_helpers
 from api.caching import CachingMiddleware
-from api.security import SecurityHeadersMiddleware
 from api.routers import (
     documents,
     entities,
@@ -33,6 +32,7 @@ from api.routers import (
     search,
     sparql,
 )
+from api.security import SecurityHeadersMiddleware
 from kg.config import Settings
 from kg.store import Store
 

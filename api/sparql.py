@@ -556,9 +556,9 @@ def example_values(query: NamedQuery) -> dict[str, str]:
         values.setdefault(key, value)
     for param in query.params:
         if param.required and param.name not in values:
-            found = _EG.search(param.description)
-            if found:
-                values[param.name] = found.group(1)
+            described = _EG.search(param.description)
+            if described:
+                values[param.name] = described.group(1)
     return {p.name: values[p.name] for p in query.params if p.name in values}
 
 

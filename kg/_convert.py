@@ -18,7 +18,7 @@ _XSD_STRING = str(XSD.string)
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def to_rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -88,9 +88,17 @@ def from_rdflib_dataset(dataset: Dataset) -> list[ox.Quad]:
         graph_name = (
             ox.DefaultGraph()
             if g is None or g == dataset.default_graph.identifier
-            else to_oxigraph_term(g)
+            else _resource(g)
         )
-        quads.append(
-            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph_name)
-        )
+        if not isinstance(p, URIRef):
+            raise TypeError(f"the predicate {p!r} is no IRI")
+        quads.append(ox.Quad(_resource(s), ox.NamedNode(str(p)), to_oxigraph_term(o), graph_name))
     return quads
+
+
+def _resource(term: Node) -> ox.NamedNode | ox.BlankNode:
+    """A subject or a graph name: rdflib's Dataset holds no literal there."""
+    converted = to_oxigraph_term(term)
+    if isinstance(converted, ox.Literal):
+        raise TypeError(f"the literal {term!r} cannot be a subject or a graph name")
+    return converted

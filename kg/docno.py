@@ -118,7 +118,7 @@ def parse(text: str) -> DocNumber:
         # GB/T 9704: the serial takes no 第; 字第 is part of some codes' printed form.
         if word == "第":
             word = ""
-        year = _year(text, m["year"])
+        year: int | None = _year(text, m["year"])
         canonical = f"{code}〔{year}〕{word}{m['serial']}号"
         return DocNumber(code, year, m["serial"], _form_of(code), canonical, word)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.colours import colour_of
 from kg.errors import ConfigError
 
 __all__ = ["cjk_font", "draw"]
@@ -87,12 +88,6 @@ def _cjk_font_files() -> list[str]:
     return sorted({f for f in files if f.lower().endswith((".ttf", ".otf", ".ttc", ".otc"))})
 
 
-def _colour(kind: Any) -> str:
-    from kg.export import TYPE_COLOURS
-
-    return TYPE_COLOURS.get(str(kind), TYPE_COLOURS["Resource"])
-
-
 def draw(
     graph: nx.MultiDiGraph,
     fmt: str = "png",
@@ -141,7 +136,7 @@ def draw(
                 )  # fmt: skip
                 nx.draw_networkx_nodes(
                     simple, pos, ax=ax, nodelist=nodes, node_size=sizes,
-                    node_color=[_colour(k) for k in kinds], linewidths=0.5, edgecolors="#333333",
+                    node_color=[colour_of(k) for k in kinds], linewidths=0.5, edgecolors="#333333",
                 )  # fmt: skip
                 shown = nodes
                 if len(nodes) > max_labels:
@@ -153,7 +148,7 @@ def draw(
                 present = sorted(set(kinds))
                 handles = [
                     Line2D(
-                        [], [], marker="o", linestyle="", markersize=9, color=_colour(k), label=k
+                        [], [], marker="o", linestyle="", markersize=9, color=colour_of(k), label=k
                     )
                     for k in present
                 ]

@@ -19,6 +19,7 @@ institutions, consortia, their relations and task responsibilities),
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -32,6 +33,7 @@ import networkx as nx
 import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
+from kg.colours import colour_of
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
 from kg.iri import local_name
@@ -42,7 +44,6 @@ __all__ = [
     "FORMATS",
     "MAX_DEPTH",
     "MEDIA_TYPES",
-    "TYPE_COLOURS",
     "VIEWS",
     "NodeFacts",
     "Projection",
@@ -123,22 +124,6 @@ _CLASS_ORDER = (
     "HealthInstitution", "Agency", "Programme", "Person", "Place", "Evidence",
 )  # fmt: skip
 
-TYPE_COLOURS: Mapping[str, str] = {
-    "Document": "#4e79a7",
-    "Reply": "#76b7b2",
-    "Agency": "#e15759",
-    "HealthInstitution": "#59a14f",
-    "Consortium": "#f28e2b",
-    "Programme": "#b07aa1",
-    "Task": "#edc948",
-    "Person": "#ff9da7",
-    "Place": "#9c755f",
-    "Proposal": "#bab0ac",
-    "Suggestion": "#bab0ac",
-    "Submission": "#bab0ac",
-    "Resource": "#cccccc",
-}
-
 # Responsibility for a task is stated task → unit in the graph; a view shows it as
 # unit → task with the unit's role, the direction people read it in.
 _RESPONSIBLE = {HP + "leadUnit": "lead", HP + "responsibleUnit": "partner"}
@@ -155,7 +140,7 @@ _YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d\d)〕")
 # --- the graph type -------------------------------------------------------------------
 
 
-class Projection(nx.MultiDiGraph):  # type: ignore[misc]
+class Projection(nx.MultiDiGraph):
     """A view of the RDF graph as a MultiDiGraph, with the triples it was made from.
 
     The triples are an instance attribute, not graph data, so the GraphML and GEXF
@@ -170,7 +155,10 @@ class Projection(nx.MultiDiGraph):  # type: ignore[misc]
 # One pattern per attribute, not ``?doc ?p ?o FILTER(?p IN …)``: looking each predicate
 # up by subject is twice as fast as reading every triple of every document (4.8 s
 # against 11.1 s for the citation view of 10,000 documents, the same triples).
-_CITATION_ATTRIBUTES = ('rdf:type', 'eli:cites', 'eli:id_local', 'dcterms:title', 'eli:date_document', 'eli:date_publication', 'hp:issuerName', 'hp:typeName', 'hp:numberText', 'schema:url')
+_CITATION_ATTRIBUTES = (
+    "rdf:type", "eli:cites", "eli:id_local", "dcterms:title", "eli:date_document",
+    "eli:date_publication", "hp:issuerName", "hp:typeName", "hp:numberText", "schema:url",
+)  # fmt: skip
 _CITATIONS = (
     _PROLOGUE
     + """
@@ -309,10 +297,8 @@ def resolve_root(store: Store, root: str) -> ox.NamedNode:
             raise NotFound(f"the graph says nothing about <{root}>")
         return node
     names = [root]
-    try:
+    with contextlib.suppress(DocNumberError):  # not a 文号: the name is looked up as given
         names.append(normalise(root))
-    except DocNumberError:
-        pass  # not a 文号: the name is looked up as given
     rows = store.select(_ROOT_BY_NAME % _values(ox.Literal(n) for n in dict.fromkeys(names)))
     if not rows:
         raise NotFound(
@@ -459,7 +445,7 @@ def _value(term: ox.Literal) -> str | int | bool:
 def _join(values: list[Any]) -> str | int | bool:
     unique = list(dict.fromkeys(values))
     if len(unique) == 1:
-        return unique[0]  # type: ignore[no-any-return]
+        return unique[0]
     return "; ".join(sorted(str(v) for v in unique))
 
 
@@ -493,17 +479,19 @@ def _to_networkx(triples: list[ox.Triple], *, folds: Mapping[str, str], roles: b
     links: list[tuple[str, str, str]] = []
     folded: list[tuple[str, str, str]] = []
     for t in triples:
-        s, p, o = _term_id(t.subject), t.predicate.value, t.object  # type: ignore[arg-type]
-        if isinstance(o, ox.Literal):
-            literals[s][ATTRIBUTE_NAMES.get(p, short_name(p))].append(_value(o))
+        s, p, obj = _term_id(t.subject), t.predicate.value, t.object  # type: ignore[arg-type]
+        if isinstance(obj, ox.Literal):
+            literals[s][ATTRIBUTE_NAMES.get(p, short_name(p))].append(_value(obj))
+        elif isinstance(obj, ox.Triple):
+            continue  # a triple term (RDF 1.2) is no node of a view
         elif p == RDF_TYPE:
-            classes[s].append(o.value)
+            classes[s].append(obj.value)
         elif p in FOLDED:
-            literals[s][FOLDED[p]].append(o.value if p == SCHEMA + "url" else short_name(o.value))
+            literals[s][FOLDED[p]].append(obj.value if p == SCHEMA + "url" else short_name(obj.value))
         elif p in folds:
-            folded.append((s, folds[p], _term_id(o)))  # type: ignore[arg-type]
+            folded.append((s, folds[p], _term_id(obj)))
         else:
-            links.append((s, p, _term_id(o)))  # type: ignore[arg-type]
+            links.append((s, p, _term_id(obj)))
 
     graph = Projection()
     graph.triples = tuple(triples)
@@ -864,9 +852,7 @@ def _dot(graph: nx.MultiDiGraph) -> bytes:
     ]
     for node, attrs in graph.nodes(data=True):
         data = _scalars(attrs)
-        data.setdefault(
-            "fillcolor", TYPE_COLOURS.get(str(data.get("type")), TYPE_COLOURS["Resource"])
-        )
+        data.setdefault("fillcolor", colour_of(data.get("type")))
         fields = ", ".join(f"{_dot_id(k)}={_dot_id(v)}" for k, v in data.items())
         lines.append(f"  {_dot_id(node)} [{fields}];")
     for u, v, key, attrs in graph.edges(keys=True, data=True):
@@ -885,9 +871,11 @@ def _rdf(graph: nx.MultiDiGraph, fmt: ox.RdfFormat) -> bytes:
             "pass a graph from kg.export.project"
         )
     try:
-        return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+        written = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
     except (ValueError, TypeError) as exc:
         raise QueryError(f"cannot serialise the view as {fmt}: {exc}") from exc
+    assert written is not None  # given no output file, serialize returns the bytes
+    return written
 
 
 def render(graph: nx.MultiDiGraph, fmt: str) -> bytes:

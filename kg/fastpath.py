@@ -353,7 +353,7 @@ def _solutions(store: ox.Store, query: Plan, deadline: float) -> Iterator[tuple[
             predicate is not None and not isinstance(predicate, ox.NamedNode)
         ):
             return iter(())
-        return store.quads_for_pattern(subject, predicate, obj, graph)  # type: ignore[arg-type]
+        return store.quads_for_pattern(subject, predicate, obj, graph)
 
     iterators = [probe(steps[0])]
     read = 0

@@ -51,7 +51,7 @@ class Clock:
     def restart(self) -> None:
         """Start counting again: for one-time work (loading a model) that no one file owes."""
         self.started = time.perf_counter()
-        if self.armed:
+        if self.armed and self.seconds:
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
 
 

@@ -23,16 +23,20 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-import kg
 from kg.binding import leading_values
 from kg.errors import NotFound, QueryError
+from kg.package_data import shipped_folder
 from kg.sparql_policy import check_query
 from kg.store import Store
 
-QUERIES_DIR = Path(kg.__file__).resolve().parent.parent / "queries"
+if TYPE_CHECKING:  # annotations only: kg.remote is loaded when a remote store is used
+    from kg.remote import RemoteStore
+
+QUERIES_DIR = shipped_folder("queries")
 
 PARAM_KINDS = ("literal", "iri", "docno")
 
@@ -234,7 +238,7 @@ def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
 
 
 def run_query(
-    store: Store,
+    store: Store | RemoteStore,
     name: str,
     params: Mapping[str, str] | None = None,
     *,
@@ -257,6 +261,14 @@ def run_query(
 
 
 _TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$", re.IGNORECASE)
+
+
+def bound(row: Mapping[str, str | None], name: str) -> str:
+    """The value of ``?name`` in a row of a named query whose required pattern binds it."""
+    value = row.get(name)
+    if value is None:
+        raise QueryError(f"a named query's row has no ?{name}: bind it in a required pattern")
+    return value
 
 
 def _with_limit(sparql: str, limit: int) -> str:

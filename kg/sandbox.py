@@ -134,7 +134,7 @@ def boolean_answer(value: bool, job: QueryJob) -> QueryAnswer:
     if fmt == ox.QueryResultsFormat.JSON:
         return QueryAnswer(BOOLEAN, document, fmt.media_type)
     parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    return QueryAnswer(BOOLEAN, parsed.serialize(format=fmt), fmt.media_type)  # type: ignore[arg-type]
+    return QueryAnswer(BOOLEAN, parsed.serialize(format=fmt), fmt.media_type)
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryAnswer:
@@ -142,7 +142,7 @@ def _graph(result: ox.QueryTriples, job: QueryJob) -> QueryAnswer:
         return QueryAnswer(GRAPH, None, None)
     fmt = ox.RdfFormat.from_media_type(job.graph_media)
     assert fmt is not None
-    triples = []
+    triples: list[ox.Triple] = []
     for triple in result:
         if len(triples) == job.triple_limit:
             return QueryAnswer(GRAPH, _dump(triples, fmt), fmt.media_type, truncated=True)

@@ -265,11 +265,10 @@ def _refusal(tokens: list[Token], allowlist: tuple[str, ...], *, updates: bool) 
         following = tokens[index + 1 : index + 3]
         if word == "BASE" and following and following[0].kind == "iri":
             scope.base = scope.iri(following[0])
-        elif word == "PREFIX" and len(following) == 2 and following[0].kind == "pname":
-            if following[1].kind == "iri":
-                namespace = scope.iri(following[1])
-                if namespace is not None:
-                    scope.prefixes[following[0].text.rstrip(":")] = namespace
+        elif word == "PREFIX" and [t.kind for t in following] == ["pname", "iri"]:
+            namespace = scope.iri(following[1])
+            if namespace is not None:
+                scope.prefixes[following[0].text.rstrip(":")] = namespace
         if word in UPDATE_KEYWORDS and not updates:
             return (
                 f"SPARQL Update ({word}) is refused: this endpoint is read-only; "

@@ -22,10 +22,11 @@ from rdflib.namespace import RDF, SH
 
 from kg._convert import to_rdflib_graph
 from kg.errors import ConfigError
+from kg.package_data import shipped_folder
 
 __all__ = ["ONTOLOGY_FILE", "SHAPES_FILE", "ValidationReport", "Violation", "validate"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = shipped_folder("ontology")
 ONTOLOGY_FILE = ONTOLOGY_DIR / "hp.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 

@@ -82,7 +82,7 @@ def _write(name: str, data: bytes | str) -> Callable[[Path], None]:
     return make
 
 
-def _fixture(name: str) -> Callable[[Path], None]:
+def _fixture(name: str) -> Callable[[Path], object]:
     return lambda corpus: shutil.copyfile(BAD / name, corpus / name)
 
 
@@ -117,6 +117,7 @@ def _impostor(corpus: Path) -> None:
     text = real_text(IMPOSTOR_BASE)
     own = real_number(IMPOSTOR_BASE)
     assert own and own in text
+    assert SHARED_NUMBER, "nhc_disability_friendly.txt has a 文号"
     (corpus / "impostor_same_number.txt").write_text(text.replace(own, SHARED_NUMBER), "utf-8")
 
 

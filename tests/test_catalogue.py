@@ -151,7 +151,7 @@ def test_graph_names(tmp_path: Path, graph: str | None, expected: str) -> None:
     quads, _ = catalogue_quads(
         _csv(tmp_path, ",关于某事的通知,国务院,2020-01-01,"), SETTINGS, graph
     )
-    assert {q.graph_name.value for q in quads} == {expected}
+    assert {q.graph_name for q in quads} == {ox.NamedNode(expected)}
 
 
 def test_missing_column_is_a_config_error(tmp_path: Path) -> None:

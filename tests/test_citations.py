@@ -8,7 +8,10 @@ from kg.extraction.citations import extract_citations, is_document_title
 from kg.extraction.header import extract_header
 from tests.factories import make_document
 
-HEAD = "某某市卫生健康委员会\n\n某卫发〔2024〕1号\n\n某某市卫生健康委员会关于做好基层卫生工作的通知\n\n各县市区卫生健康局：\n\n"
+HEAD = (
+    "某某市卫生健康委员会\n\n某卫发〔2024〕1号\n\n"
+    "某某市卫生健康委员会关于做好基层卫生工作的通知\n\n各县市区卫生健康局：\n\n"
+)
 
 CASES = [
     pytest.param(

@@ -78,7 +78,7 @@ def shown(graph: Graph, term: object) -> str:
     if isinstance(term, Literal):
         return str(term)
     for predicate in (SKOS.prefLabel, ELI.id_local, DCTERMS.title):
-        value = graph.value(term, predicate)  # type: ignore[arg-type]
+        value = graph.value(term, predicate)  # type: ignore[call-overload]
         if value is not None:
             return str(value)
     iri = str(term)

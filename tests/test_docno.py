@@ -369,7 +369,7 @@ CODES = [
 
 
 @pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("before", ["", "（", "《通知》", "，"] + CUT_WORDS)
+@pytest.mark.parametrize("before", ["", "（", "《通知》", "，", *CUT_WORDS])
 def test_agency_code_never_swallows_the_word_before_it(before: str, code: str) -> None:
     text = f"{before}{code}〔2019〕17号文件精神"
     (match,) = find_all(text)
@@ -509,7 +509,7 @@ def test_generated_numbers_round_trip(case: tuple[str, str]) -> None:
 
 @given(
     printed_numbers(),
-    st.sampled_from(CUT_WORDS + ["", "（", "，", "》"]),
+    st.sampled_from([*CUT_WORDS, "", "（", "，", "》"]),
     st.sampled_from(["", "要求", "）", "文件精神"]),
 )
 def test_generated_numbers_are_found_in_prose(

@@ -80,19 +80,24 @@ def test_sparqlwrapper_over_the_endpoint(server: str) -> None:
     client = SPARQLWrapper(f"{server}/sparql")
     client.setQuery(CITED_BY_SPARQL)
     client.setReturnFormat(JSON)
-    bindings = client.query().convert()["results"]["bindings"]
+    document = client.query().convert()
+    assert isinstance(document, dict), document  # JSON asked: a decoded JSON document
+    bindings = document["results"]["bindings"]
     assert sorted(b["number"]["value"] for b in bindings) == sorted(CITING)
 
 
 def test_rdflib_sparqlstore_over_the_endpoint(server: str) -> None:
     store = SPARQLStore(f"{server}/sparql", returnFormat="json")
     rows = list(store.query(CITED_BY_SPARQL))
-    assert sorted(str(row[0]) for row in rows) == sorted(CITING)
+    assert sorted(str(row[0]) for row in rows) == sorted(CITING)  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
     "variant",
-    ["湘政办发〔2021〕79号", "湘政办发[2021]79号", "湘政办发（2021）79号", "湘政办发【2021】79 号", "湘政办发(2021)79号"],
+    [
+        "湘政办发〔2021〕79号", "湘政办发[2021]79号", "湘政办发（2021）79号",
+        "湘政办发【2021】79 号", "湘政办发(2021)79号",
+    ],
 )
 def test_rest_cited_by_accepts_any_bracket_form(server: str, variant: str) -> None:
     response = httpx.get(f"{server}/documents/{quote(variant, safe='')}/cited-by", timeout=10)

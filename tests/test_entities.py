@@ -168,8 +168,14 @@ ENTITY_CASES = [
         "agency",
         {"市人大常委会法工委", "市政协提案委"},
     ),
-    ("unknown working body, no truncated parent", "抄送：县人大常委会城建工委。", "agency", {"县人大常委会城建工委"}),
-    ("prefecture relative prefix", "在州卫生健康局、州医疗保障局指导下开展评估。", "agency", {"州卫生健康局", "州医疗保障局"}),
+    (
+        "unknown working body, no truncated parent",
+        "抄送：县人大常委会城建工委。", "agency", {"县人大常委会城建工委"},
+    ),
+    (
+        "prefecture relative prefix",
+        "在州卫生健康局、州医疗保障局指导下开展评估。", "agency", {"州卫生健康局", "州医疗保障局"},
+    ),
     (
         "head shared by coordinated places",
         "由雨花区、天心区人民政府负责组织实施。",
@@ -208,8 +214,14 @@ ENTITY_CASES = [
         "hospital",
         {"宁德市总医院", "中国医学科学院血液病医院"},
     ),
-    ("town short name before a community centre", "与伍家岭社区卫生服务中心签约。", "hospital", {"伍家岭社区卫生服务中心"}),
-    ("scope words before a community centre", "推进城市社区卫生服务中心和基层社区卫生服务中心建设。", "hospital", set()),
+    (
+        "town short name before a community centre",
+        "与伍家岭社区卫生服务中心签约。", "hospital", {"伍家岭社区卫生服务中心"},
+    ),
+    (
+        "scope words before a community centre",
+        "推进城市社区卫生服务中心和基层社区卫生服务中心建设。", "hospital", set(),
+    ),
     # Consortia: a specialty stem before 专科联盟, never a scope word.
     ("specialty stem", "由湘潭市中心医院牵头成立湘潭市慢阻肺专科联盟。", "consortium", {"湘潭市慢阻肺专科联盟"}),
     ("scope is no specialty", "支持省级医院牵头组建跨区域专科联盟，发挥专科联盟作用。", "consortium", set()),
@@ -692,7 +704,7 @@ JIANGXI_TASKS = """（一）健全健康优先发展机制。将落实健康优�
 （十一）开展健康城镇创建。持续推进健康城镇建设。（省卫生健康委、省发展改革委、省生态环境厅、省司法厅、省教育厅、省管局、省工业和信息化厅、省住房城乡建设厅、省自然资源厅、省农业农村厅、省体育局、省市场监管局、省红十字会、省计生协等按职责分工负责）
 附件
 （一）加强出生缺陷综合防治服务。完善早筛早诊早治机制。（省卫生健康委、省民政厅、省妇联按职责分工负责）
-"""
+"""  # noqa: E501 (a real document's task lines, one a line)
 
 
 def test_duty_clauses_with_a_note_a_long_list_and_an_annex_after_them() -> None:
@@ -841,7 +853,7 @@ def test_every_mention_points_into_the_original_text(parts: list[str]) -> None:
 def test_mentions_map_through_a_cleaning_offset_map() -> None:
     text = "按照市卫 健委要求，湖北省人民医院与赤壁\n市人民医院签约。"
     clean = text.replace(" ", "").replace("\n", "")
-    offsets = tuple(i for i, ch in enumerate(text) if ch not in " \n") + (len(text),)
+    offsets = (*(i for i, ch in enumerate(text) if ch not in " \n"), len(text))
     document = Document(
         id="t", source="t.txt", path="t.txt", text=text, clean=clean, offsets=offsets
     )

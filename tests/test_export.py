@@ -343,7 +343,7 @@ def test_dot_parses(views: dict[str, kx.Projection], view: str, tmp_path: Path) 
     assert lines[0].startswith("digraph ") and lines[0].endswith("{") and lines[-1] == "}"
     body = lines[1:-1]
     assert all(_DOT_STATEMENT.match(line) for line in body), [
-        l for l in body if not _DOT_STATEMENT.match(l)
+        line for line in body if not _DOT_STATEMENT.match(line)
     ][:3]
     assert sum(" -> " in line for line in body) == graph.number_of_edges()
     assert any("湘政办发〔2021〕79号" in line or HOSPITAL in line for line in body)
@@ -543,7 +543,7 @@ def test_api_construct_by_get_and_post(seed_http: httpx.Client) -> None:
     ids=["select", "unknown-root", "too-deep", "unknown-view", "unknown-format", "unknown-node"],
 )
 def test_api_errors_are_problems(
-    seed_http: httpx.Client, path: str, params: dict[str, object], status: int
+    seed_http: httpx.Client, path: str, params: dict[str, str | int], status: int
 ) -> None:
     response = seed_http.get(path, params=params)
     assert response.status_code == status

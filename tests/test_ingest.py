@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -310,7 +311,8 @@ def test_a_step_may_be_a_function() -> None:
 
 # ------------------------------------------------------------------ invariants
 
-ALPHABET = list("基层医疗卫生机构改善号年人的为，。、：；“”《》（）〔〕0123456789ABN+%-") + [
+ALPHABET = [
+    *"基层医疗卫生机构改善号年人的为，。、：；“”《》（）〔〕0123456789ABN+%-",
     " ",
     " ",
     "\n",
@@ -336,7 +338,7 @@ def test_offsets_map_each_clean_char_to_its_original(text: str) -> None:
     out, offsets = clean(text)
     assert len(offsets) == len(out) + 1
     assert offsets[-1] == len(text)
-    assert all(a <= b for a, b in zip(offsets, offsets[1:], strict=False))
+    assert all(a <= b for a, b in pairwise(offsets))
     assert all(out[i] == text[offsets[i]] for i in range(len(out)))
     # steps only delete markers and white space
     assert strip(out) == strip(text)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.term import Node
 
 from kg._convert import to_rdflib_dataset, to_rdflib_graph
 from kg.config import Settings
@@ -251,8 +252,8 @@ def test_golden_graph_of_a_citation_and_an_agency() -> None:
 class Case:
     id: str
     extraction: Extraction
-    present: tuple[tuple[object, object, object], ...] = ()
-    absent: tuple[tuple[object, object, object], ...] = ()
+    present: tuple[tuple[Node, Node, Node], ...] = ()
+    absent: tuple[tuple[Node, Node, Node | None], ...] = ()  # None: any object
 
 
 def _cases() -> list[Case]:
@@ -443,8 +444,8 @@ def test_facts(case: Case) -> None:
     graph = union(case.extraction)
     for triple in case.present:
         assert triple in graph, f"missing {triple}"
-    for triple in case.absent:
-        assert triple not in graph, f"unexpected {triple}"
+    for pattern in case.absent:
+        assert pattern not in graph, f"unexpected {pattern}"
 
 
 def test_relation_evidence_names_the_triple() -> None:
@@ -472,8 +473,9 @@ def test_relation_evidence_names_the_triple() -> None:
     ev = found[0]
     assert (ev, HP.supportsSubject, hospital) in graph
     assert (ev, HP.supportsObject, consortium) in graph
-    start = graph.value(ev, HP.startOffset).toPython()
-    end = graph.value(ev, HP.endOffset).toPython()
+    start, end = graph.value(ev, HP.startOffset), graph.value(ev, HP.endOffset)
+    assert isinstance(start, Literal) and isinstance(end, Literal), (start, end)
+    start, end = start.toPython(), end.toPython()
     assert NOTICE_TEXT[start:end] == "支持益阳市中医医院"
 
 

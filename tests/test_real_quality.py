@@ -97,9 +97,11 @@ def test_the_real_graph_validates(real_store: Path) -> None:
 
 @pytest.fixture(scope="module")
 def real_http(real_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    with serving(real_store, tmp_path_factory.mktemp("real-server")) as url:
-        with httpx.Client(base_url=url, timeout=30) as client:
-            yield client
+    with (
+        serving(real_store, tmp_path_factory.mktemp("real-server")) as url,
+        httpx.Client(base_url=url, timeout=30) as client,
+    ):
+        yield client
 
 
 @pytest.mark.server

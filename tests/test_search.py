@@ -656,9 +656,8 @@ SPARQL_CASES = [
 @pytest.mark.parametrize(("query", "expected"), SPARQL_CASES)
 def test_sparql_search_function(store: ox.Store, query: str, expected: set[str]) -> None:
     sparql = SEARCH_SPARQL.replace("?q", str(ox.Literal(query)))
-    rows = list(
-        store.query(sparql, use_default_graph_as_union=True, custom_functions=custom_functions())
-    )
+    rows = store.query(sparql, use_default_graph_as_union=True, custom_functions=custom_functions())
+    assert isinstance(rows, ox.QuerySolutions)
     assert {row["thing"].value for row in rows} == expected
     for row in rows:
         assert row["score"].datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")
@@ -683,7 +682,8 @@ def test_sparql_rank_function_uses_the_index(store: ox.Store, index: SearchIndex
     """
     functions = custom_functions(index)
     assert ox.NamedNode(RANK_FUNCTION_IRI) in functions
-    rows = list(store.query(sparql, custom_functions=functions))
+    rows = store.query(sparql, custom_functions=functions)
+    assert isinstance(rows, ox.QuerySolutions)
     # Body text is in the index, not the store: the notice and the reply are found.
     assert {row["thing"].value for row in rows} == {MEDICAL_SECURITY, COUNTY, REPLY}
 
@@ -756,7 +756,7 @@ def test_docs_from_mapped_quads() -> None:
         assert keys(index, "8123456") == []
 
 
-RANKED = """PREFIX fn: <https://w3id.org/cn-health-kg/function#>
+RANK_SPARQL = """PREFIX fn: <https://w3id.org/cn-health-kg/function#>
 SELECT DISTINCT ?thing WHERE { ?thing ?p ?o BIND(fn:rank(?thing, "卫生") AS ?rank)
 FILTER(BOUND(?rank)) }"""
 
@@ -767,13 +767,13 @@ def test_sparql_workers_read_the_index_kg_search_index_path_names(
 ) -> None:
     """The workers take the index from KG_SEARCH_INDEX_PATH, not from beside the store:
     pointed at an empty index, fn:rank finds nothing that the default finds."""
-    beside = seed_http.get("/sparql", params={"query": RANKED}).json()["results"]["bindings"]
+    beside = seed_http.get("/sparql", params={"query": RANK_SPARQL}).json()["results"]["bindings"]
     assert beside, "the seed store's own index ranks documents"
     empty = tmp_path / "empty.search.sqlite"
     SearchIndex(empty).close()
     with serving(
         seed_store_path, tmp_path, KG_SEARCH_INDEX_PATH=str(empty), KG_FAST_PATH_MS="0"
     ) as url:
-        response = httpx.get(f"{url}/sparql", params={"query": RANKED}, timeout=10)
+        response = httpx.get(f"{url}/sparql", params={"query": RANK_SPARQL}, timeout=10)
     assert response.status_code == 200, response.text
     assert response.json()["results"]["bindings"] == []

@@ -67,7 +67,9 @@ def test_every_ontology_term_the_graph_uses_is_declared(seed: Store) -> None:
     used = set()
     for quad in seed.quads():
         used.add(quad.predicate.value)
-        if quad.predicate.value == str(RDF.type) and isinstance(quad.object, ox.NamedNode) or isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(HP):
+        if isinstance(quad.object, ox.NamedNode) and (
+            quad.predicate.value == str(RDF.type) or quad.object.value.startswith(HP)
+        ):
             used.add(quad.object.value)
     ours = {term for term in used if term.startswith((HP, ELI))}
     assert len(ours) > 20
@@ -104,6 +106,7 @@ def test_mapped_evidence_always_points_at_the_original_text(pieces: list[str]) -
     spans: dict[str, dict[str, str]] = {}
     for quad in quads:
         if quad.predicate.value in (HP + "startOffset", HP + "endOffset", HP + "exact"):
+            assert not isinstance(quad.subject, ox.Triple) and isinstance(quad.object, ox.Literal), quad
             spans.setdefault(quad.subject.value, {})[quad.predicate.value[len(HP) :]] = quad.object.value
     for evidence, span in spans.items():
         assert text[int(span["startOffset"]) : int(span["endOffset"])] == span["exact"], evidence

@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -129,7 +129,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder) -> Ite
         "KG_CORS_ORIGINS": json.dumps([ALLOWED_ORIGIN]),
         "KG_SERVICE_ALLOWLIST": json.dumps([recorder.url + "/allowed"]),
     }
-    with serving(store, tmp_path_factory.mktemp("guarded-log"), **env) as url:
+    with serving(store, tmp_path_factory.mktemp("guarded-log"), None, **env) as url:
         yield Guarded(url, store)
 
 
@@ -396,8 +396,8 @@ def _csv_rows(response: httpx.Response) -> tuple[int, bool]:
     ids=["json", "xml", "csv", "tsv"],
 )
 def test_select_is_capped_and_says_so(
-    client: httpx.Client, accept: str, rows_of, linked: bool
-) -> None:  # type: ignore[no-untyped-def]
+    client: httpx.Client, accept: str, rows_of: Callable[[httpx.Response], tuple[int, bool]], linked: bool
+) -> None:
     response = client.get("/sparql", params={"query": EVERYTHING}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     assert response.headers["x-kg-truncated"] == "true"

@@ -73,6 +73,7 @@ TRAVERSALS = [
 def test_path_traversal_is_refused(live_server: str, path: str) -> None:
     # http.client sends the path as written: httpx would normalise the dots away.
     parts = urlsplit(live_server)
+    assert parts.hostname is not None, live_server
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         connection.request("GET", path)

@@ -5,7 +5,6 @@ Chromium (the explorer tests' browser): no payload runs, each shows literally.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

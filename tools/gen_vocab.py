@@ -47,7 +47,7 @@ def _terms(graph: Graph, ns: str) -> dict[str, list[URIRef]]:
     groups: dict[str, list[URIRef]] = {title: [] for _, title in _KINDS}
     seen: set[URIRef] = set()
     for rdf_type, title in _KINDS:
-        for term in sorted(graph.subjects(RDF.type, rdf_type)):
+        for term in sorted(graph.subjects(RDF.type, rdf_type), key=str):
             if isinstance(term, URIRef) and str(term).startswith(ns) and term not in seen:
                 name = str(term)[len(ns) :]
                 if not name.isidentifier():
@@ -90,15 +90,16 @@ def _label_tables(graph: Graph) -> list[str]:
     """For each concept scheme, a dict from every Chinese label to its concept."""
     lines: list[str] = []
     schemes = sorted(
-        s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if str(s).startswith(HP_NS)
+        (s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if str(s).startswith(HP_NS)),
+        key=str,
     )
     for scheme in schemes:
         name = _constant_name(str(scheme)[len(HP_NS) :])
         table: dict[str, str] = {}
-        for concept in sorted(graph.subjects(SKOS.inScheme, scheme)):
+        for concept in sorted(graph.subjects(SKOS.inScheme, scheme), key=str):
             local = str(concept)[len(HP_NS) :]
             for prop in (SKOS.prefLabel, SKOS.altLabel):
-                for value in sorted(graph.objects(concept, prop)):
+                for value in sorted(graph.objects(concept, prop), key=str):
                     if isinstance(value, Literal) and value.language == "zh":
                         key = str(value)
                         if key in table and table[key] != local:

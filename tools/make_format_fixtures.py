@@ -22,6 +22,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 from lxml import etree
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -57,7 +58,7 @@ def _paragraph_html(paras: list[str]) -> str:
             if text.startswith(("国家卫生健康委办公厅", "2025年"))
             else ""
         )
-        indent = "" if style or text == NUMBER or text.endswith("：") and len(text) < 40 else "　　"
+        indent = "" if style or text == NUMBER or (text.endswith("：") and len(text) < 40) else "　　"
         out.append(f"<p{style}>{indent}{html.escape(text)}</p>")
     return "\n".join(out)
 
@@ -164,7 +165,7 @@ def _add_numbering(document: docx.document.Document) -> str:
     return "90"
 
 
-def _numbered(paragraph: docx.text.paragraph.Paragraph, num_id: str, level: int) -> None:
+def _numbered(paragraph: Paragraph, num_id: str, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     numpr = ppr.get_or_add_numPr()
     numpr.get_or_add_ilvl().val = level

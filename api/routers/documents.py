@@ -56,7 +56,7 @@ def list_documents(
     rows = kq.run_query(store, "documents", {"issuer": issuer or "", "year": year or ""})
     limit = min(limit, settings.result_limit)
     page = DocumentList(items=rows[offset : offset + limit], total=len(rows))
-    return ld.respond(request, page, ld.DOCUMENT_ROWS)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.DOCUMENT_ROWS)
 
 
 @router.get(
@@ -97,7 +97,7 @@ async def _citations(
     canonical = kq.canonical_number(number)
     refs = await look_up(store, find, store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
-    return ld.respond(  # type: ignore[no-any-return]
+    return ld.respond(
         request, body, context, node_id=document_iri(settings.iri_base, canonical)
     )
 
@@ -111,4 +111,4 @@ async def _citations(
     responses={**ld.ld_responses(), **problem_responses(400, 404, 503)},
 )
 def get_document(number: Number, request: Request, store: StoreDep) -> Document:
-    return ld.respond(request, Document.of(kq.document(store, number)))  # type: ignore[no-any-return]
+    return ld.respond(request, Document.of(kq.document(store, number)))

@@ -186,9 +186,9 @@ def named_entities(store: Store, kinds: Iterable[str] = ()) -> list[Named]:
         for row in kq.run_query(store, "entities_by_name", {"type": cls}):
             found.append(
                 Named(
-                    iri=row["entity"],
-                    kind=KINDS[row["class"]],
-                    name=row["name"] or local_name(row["entity"]),
+                    iri=kq.bound(row, "entity"),
+                    kind=KINDS[kq.bound(row, "class")],
+                    name=row["name"] or local_name(kq.bound(row, "entity")),
                     aliases=tuple(_split(row.get("altLabels"))),
                     roles=tuple(_split(row.get("roles"))),
                     documents=int(row.get("documents") or 0),
@@ -347,7 +347,7 @@ def list_agencies(
     request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
     page = _list(store, "agency", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 @agencies.get(
@@ -369,8 +369,8 @@ def task_load(
     items = [
         TaskLoad(
             agency=EntityRef(iri=r["agency"], name=r.get("agencyName")),
-            tasks=int(r["tasks"]),
-            lead_tasks=int(r["leadTasks"]),
+            tasks=int(kq.bound(r, "tasks")),
+            lead_tasks=int(kq.bound(r, "leadTasks")),
         )
         for r in rows
     ]
@@ -437,7 +437,7 @@ def list_hospitals(
     request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
     page = _list(store, "hospital", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 @hospitals.get(
@@ -481,7 +481,7 @@ def hospital_links(
     rows = kq.run_query(store, "institution_links", {"iri": institution.iri})
     items = [
         Link(
-            property=_compact(r["link"]),
+            property=_compact(kq.bound(r, "link")),
             predicate=r["link"],
             direction=r["direction"],
             other=EntityRef(iri=r["other"], name=r.get("otherName")),
@@ -507,7 +507,7 @@ def list_consortia(
     request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
     page = _list(store, "consortium", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 @consortia.get(
@@ -547,7 +547,7 @@ def list_programmes(
     request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
     page = _list(store, "programme", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 @programmes.get(
@@ -582,7 +582,7 @@ def list_people(
     request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
 ) -> EntityList:
     page = _list(store, "person", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)  # type: ignore[no-any-return]
+    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 # --- /tasks ----------------------------------------------------------------------------
@@ -727,7 +727,7 @@ def get_entity(
     attributes: dict[str, list[str]] = {}
     links = []
     for r in rows:
-        predicate, other, out = r["predicate"], r["other"], r["direction"] == "out"
+        predicate, other, out = kq.bound(r, "predicate"), kq.bound(r, "other"), r["direction"] == "out"
         is_iri = r.get("otherIsIri") == "true"
         if out and predicate == SKOS + "prefLabel":
             name = name or other
@@ -771,7 +771,7 @@ def get_entity(
         evidence=[_evidence(r) for r in evidence[:evidence_limit]],
         evidence_total=total,
     )
-    return ld.respond(request, entity, ld.ENTITY)  # type: ignore[no-any-return]
+    return ld.respond(request, entity, ld.ENTITY)
 
 
 def _relation_order(row: Mapping[str, Any]) -> tuple[bool, str, str]:
@@ -862,7 +862,7 @@ def _evidence_rows(
     # A document stated with two titles gives two rows: ask for a few more than shown.
     asked = None if limit is None else 2 * limit + 1
     for row in kq.run_query(store, "evidence_for_edge", ends, limit=asked):
-        rows.setdefault(row["evidence"], row)  # a document stated with two titles: keep one
+        rows.setdefault(kq.bound(row, "evidence"), row)  # a document stated with two titles: keep one
     return sorted(
         rows.values(),
         key=lambda r: (r.get("docNumber") or "", r.get("doc") or "", int(r["start"]), r["evidence"]),

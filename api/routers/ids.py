@@ -80,6 +80,11 @@ WHERE {
 """
 
 
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's IRI, blank-node id or lexical form; a triple term (RDF 1.2) has none."""
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
 def iri_from_path(request: Request, prefix: str, base: str) -> str:
     """The data IRI a request path names, each segment encoded as kg.iri encodes it.
 
@@ -153,7 +158,7 @@ class Labeller:
         for t in triples:
             if t.predicate.value in LABELS and isinstance(t.object, ox.Literal):
                 rank = LABELS.index(t.predicate.value)
-                key = t.subject.value
+                key = _value(t.subject)
                 if key not in ranked or rank < ranked[key][0]:
                     ranked[key] = (rank, t.object.value)
         self.labels = {k: v for k, (_, v) in ranked.items()}
@@ -193,17 +198,17 @@ def render(
     names = Labeller(triples, base)
     node = ox.NamedNode(iri)
     evidence_nodes = {
-        t.subject.value
+        _value(t.subject)
         for t in triples
-        if t.predicate.value == RDF_TYPE and t.object.value == EVIDENCE and t.subject != node
+        if t.predicate.value == RDF_TYPE and _value(t.object) == EVIDENCE and t.subject != node
     }
     out, incoming, other = [], [], []
     cards: dict[str, list[ox.Triple]] = {e: [] for e in sorted(evidence_nodes)}
     for t in triples:
         if t.subject == node:
             out.append((names.predicate(t.predicate), names.term(t.object)))
-        elif t.subject.value in cards:
-            cards[t.subject.value].append(t)
+        elif _value(t.subject) in cards:
+            cards[_value(t.subject)].append(t)
         elif t.object == node:
             incoming.append((names.term(t.subject), names.predicate(t.predicate)))
         else:
@@ -239,8 +244,8 @@ def _card(iri: str, triples: list[ox.Triple], names: Labeller) -> EvidenceCard:
     rows = [(names.predicate(t.predicate), names.term(t.object)) for t in triples]
     return EvidenceCard(
         iri=names.term(ox.NamedNode(iri)),
-        sentence=values[SENTENCE].value if SENTENCE in values else "",
-        exact=values[EXACT].value if EXACT in values else "",
+        sentence=_value(values[SENTENCE]) if SENTENCE in values else "",
+        exact=_value(values[EXACT]) if EXACT in values else "",
         document=names.term(derived) if isinstance(derived, ox.NamedNode) else None,
         rows=tuple(rows),
     )

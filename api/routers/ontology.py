@@ -21,10 +21,11 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from api import jsonld as ld
 from api.problems import problem_responses
 from kg.iri import ONTOLOGY_NS
+from kg.package_data import shipped_folder
 
 router = APIRouter(tags=["ontology"])
 
-ONTOLOGY_FILE = FsPath(__file__).resolve().parents[2] / "ontology" / "hp.ttl"
+ONTOLOGY_FILE = shipped_folder("ontology") / "hp.ttl"
 ONTOLOGY_IRI = ONTOLOGY_NS.rstrip("#")
 TEMPLATES = Environment(
     loader=FileSystemLoader(FsPath(__file__).resolve().parents[1] / "templates"),
@@ -169,7 +170,7 @@ def _term(doc: OntologyDoc, subject: URIRef) -> Term:
     zh, en = doc.labels.get(iri, ("", ""))
     definitions = _by_lang(graph, subject, SKOS.definition, RDFS.comment)
     other: list[tuple[Ref, tuple[Ref | str, ...]]] = []
-    for predicate in sorted({p for p in graph.predicates(subject) if p not in _SHOWN}):
+    for predicate in sorted({p for p in graph.predicates(subject) if p not in _SHOWN}, key=str):
         values = sorted(graph.objects(subject, predicate), key=str)
         shown = tuple(_ref(doc, str(v)) if isinstance(v, URIRef) else str(v) for v in values)
         other.append((_ref(doc, str(predicate)), shown))
@@ -201,7 +202,7 @@ def label(iri: str) -> str:
 
 @cache
 def ontology_triples() -> tuple[ox.Triple, ...]:
-    return tuple(ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+    return tuple(ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
 
 
 def render_page() -> str:

@@ -46,7 +46,10 @@ class SearchResults(BaseModel):
 def search(
     index: SearchDep,
     response: Response,
-    q: Annotated[str, Query(min_length=1, max_length=500, examples=["医共体"], description="Words to find; all must match")],
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=500, examples=["医共体"], description="Words to find; all must match"),
+    ],
     type: Annotated[
         list[str] | None,
         Query(description=f"Restrict to these kinds: {', '.join(DOC_TYPES)}", examples=[["document"]]),

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from kg.errors import IngestError
 from kg.readers import Reading
@@ -80,7 +81,7 @@ def _lines(document: object, numbering: _Numbering) -> Iterator[str]:
     for block in document.iter_inner_content():  # type: ignore[attr-defined]
         if isinstance(block, Table):
             for row in block.rows:
-                cells = []
+                cells: list[tuple[object, str]] = []
                 for cell in row.cells:
                     # A merged cell is returned once per grid column it spans.
                     if cells and cells[-1][0] is cell._tc:
@@ -118,7 +119,7 @@ def _roman(n: int) -> str:
     return out
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
     "decimalFullWidth": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
@@ -195,7 +196,7 @@ class _Numbering:
         return text
 
 
-def _style_numpr(paragraph: object) -> object | None:
+def _style_numpr(paragraph: object) -> Any:
     style = paragraph.style  # type: ignore[attr-defined]
     while style is not None:
         ppr = style.element.pPr

@@ -191,7 +191,7 @@ def _body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 def _lines(body: lxml_html.HtmlElement) -> list[str]:
     pieces: list[str] = []
     _walk(body, pieces)
-    lines = []
+    lines: list[str] = []
     for line in "".join(pieces).split("\n"):
         # Leading ideographic spaces are the paragraph indent of the printed page: kept.
         line = line.strip(" \t\u00a0")

@@ -61,7 +61,7 @@ def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
     """Drop a first or last line that repeats on more than half the pages (a running head)."""
     if len(pages) < 2:
         return pages
-    edges = Counter()
+    edges: Counter[str] = Counter()
     for page in pages:
         filled = [line.strip() for line in page if line.strip()]
         edges.update({filled[0], filled[-1]} if filled else set())
