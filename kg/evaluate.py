@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,7 @@ def _match_names(
     report: Report,
     name: str,
     predicted: Iterable[str | None],
-    gold_entries: list[Mapping[str, Any]],
+    gold_entries: Sequence[Mapping[str, Any]],
     key: str = "name",
     normalise: Callable[[Any], str | None] = norm,
 ) -> dict[int, str]:
@@ -358,9 +358,11 @@ def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
         predicted_tasks.setdefault(task_number(t.get("number")), []).append(t)
     for task in gold.get("tasks") or []:
         number = task_number(task.get("number"))
-        gold_units = {norm(u) for u in task.get("responsible") or []}
+        gold_units = {n for u in task.get("responsible") or [] if (n := norm(u))}
         mine = _same_task(predicted_tasks.get(number) or [], task)
-        units = {aliases.get(norm(u), norm(u)) for u in (mine or {}).get("responsible") or []}
+        units = {
+            aliases.get(n, n) for u in (mine or {}).get("responsible") or [] if (n := norm(u))
+        }
         score.tp += len(units & gold_units)
         score.fp += len(units - gold_units)
         score.fn += len(gold_units - units)

@@ -238,8 +238,9 @@ def jurisdiction_of(issuer: str, text: str = "") -> Place | None:
                 candidates = tuple(inside)
             else:
                 continue
-        if len(candidates) > 1:
-            candidates = (_vote(candidates, text),) if text else candidates
+        if len(candidates) > 1 and text:
+            voted = _vote(candidates, text)
+            candidates = (voted,) if voted is not None else ()
         if len(candidates) == 1 and candidates[0] is not None:
             scope = candidates[0]
     return scope

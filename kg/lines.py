@@ -32,7 +32,7 @@ def is_alternate_name(text: str) -> bool:
     """A line that is only a bracketed second name of the body above it."""
     text = SEAL_MARK.sub("", text.strip())
     match = _ALTERNATE.fullmatch(text) if text.startswith(("（", "(")) else None
-    return bool(match) and _ends_like_body(match["name"])
+    return match is not None and _ends_like_body(match["name"])
 
 
 def _ends_like_body(name: str) -> bool:

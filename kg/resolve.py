@@ -236,12 +236,7 @@ class Resolver:
             if full:
                 return body + full, True
         for short, full in lex.parties.items():
-            if (
-                surface.startswith(short)
-                and surface.endswith("委")
-                or surface.startswith(short)
-                and surface.endswith("委员会")
-            ):
+            if surface.startswith(short) and surface.endswith(("委", "委员会")):
                 middle = surface[len(short) :].removesuffix("委员会").removesuffix("委")
                 split = split_place(middle, self.where)
                 if split and not split[1]:

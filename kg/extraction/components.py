@@ -36,7 +36,6 @@ _PREVIOUS_PROGRAMME = re.compile(r"[\u4e00-\u9fff”]{0,12}?(?:工程|项目|平
 # A quoted code inside a programme's name: “8.10”, “3+3”, “1+N”.
 _QUOTED_CODE = re.compile(r"“[0-9A-Za-z.+＋×]{1,8}”")
 _QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统|活动)")
-_CONJUNCTIONS = ("与", "和", "及", "同")
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千两今去明当]")
 # “以治病为中心”, “以健康为中心”: a slogan of the form 以…为…, never a programme.
 _SLOGAN = re.compile(r"^以[\u4e00-\u9fff]{1,10}为[\u4e00-\u9fff]{1,10}$")
@@ -219,7 +218,7 @@ def _keep_longest(cands: list[Candidate]) -> list[Candidate]:
 def find_agencies(s: _Sentence) -> list[Candidate]:
     text, lex, words = s.text, s.lex, s.words
     found: list[Candidate] = []
-    for start, end, alias, canonical in lx.hits(lex.national_auto, text):
+    for start, end, _alias, canonical in lx.hits(lex.national_auto, text):
         nxt = text[end : end + 1]
         if (
             nxt == "门"
@@ -275,15 +274,16 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             continue
         begin = s.prefix(start)
         if begin is None and "{S}" in template:
-            short = _short_place_start(s, start)
-            begin = (short, "place") if short is not None else None
+            short_start = _short_place_start(s, start)
+            begin = (short_start, "place") if short_start is not None else None
         if begin is None:
             begin = _city_then_county_start(s, start)
         if begin is None:
             continue
-        if _UNIT_AFTER_PARENT.match(text, end) and body.endswith(_COMMITTEE_PARENTS):
+        working = _UNIT_AFTER_PARENT.match(text, end)
+        if working and body.endswith(_COMMITTEE_PARENTS):
             # 区人大常委会选联工委: the working body, not a truncated parent.
-            end = _UNIT_AFTER_PARENT.match(text, end).end()
+            end = working.end()
         found.append(Candidate("agency", begin[0], end, text[begin[0] : end]))
         found.extend(_coordinated(s, begin[0], text[start:end], "agency"))
     found.extend(_open_agencies(s))
@@ -322,17 +322,19 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     )
     for word in ("领导小组", "管委会", "管理委员会"):
         for match in re.finditer(word, text):
-            begin, generic = s.stem_start(
+            group_begin, generic = s.stem_start(
                 match.start(), group_stops if word == "领导小组" else stops
             )
-            stem = text[begin : match.start()]
+            stem = text[group_begin : match.start()]
             if generic or len(stem) < 2 or _DIGIT.search(stem):
                 continue
             if word != "领导小组" and not re.search(
                 r"(开发区|经开区|高新区|新区|园区|示范区)$", stem
             ):
                 continue
-            found.append(Candidate("agency", begin, match.end(), text[begin : match.end()]))
+            found.append(
+                Candidate("agency", group_begin, match.end(), text[group_begin : match.end()])
+            )
     return _keep_longest([_with_acting_division(s, c) for c in found])
 
 
@@ -591,7 +593,7 @@ def _town_stem_start(s: _Sentence, pos: int) -> int | None:
 def find_hospitals(s: _Sentence) -> list[Candidate]:
     text = s.text
     found: list[Candidate] = []
-    for start, end, alias, (canonical, kind) in lx.hits(s.lex.institution_auto, text):
+    for start, end, alias, (_canonical, kind) in lx.hits(s.lex.institution_auto, text):
         found.append(Candidate("hospital", start, end, alias, {"kind": kind}))
     for start, end, word, kind in lx.longest_per_end(lx.hits(s.lex.hospital_auto, text)):
         pos = start
@@ -805,10 +807,10 @@ def find_leads(
                         RelationCandidate(other.name, "member_of", cons.name, other.start, cons.end)
                     )
     for cue in _MEMBER_CUE.finditer(text):
-        before = [c for c in consortia if c.end <= cue.start()]
-        if not before:
+        earlier = [c for c in consortia if c.end <= cue.start()]
+        if not earlier:
             continue
-        cons = before[-1]
+        cons = earlier[-1]
         span = cue.span("absorbed") if cue.group("absorb") else (cue.end(), len(text))
         # The list is the run of institutions joined by 、/，/和/及 right after the cue.
         members: list[str] = []
@@ -1070,7 +1072,7 @@ def find_links(
     for match in _LED_BY.finditer(text):
         kind = match.group("type")
         for lead in inside(*match.span("leads")):
-            attrs = {
+            attrs: dict[str, Any] = {
                 "kind": kind,
                 "lead": lead.name,
                 "members": [],
@@ -1105,15 +1107,14 @@ def find_links(
         level = next((s for s in ("市", "县", "区") if gazetteer.places_named(short + s)), None)
         if level is None:
             continue
-        lead = next((h for h in hospitals if h.name.startswith(short + level)), None)
-        if lead is not None:
+        short_lead = next((h for h in hospitals if h.name.startswith(short + level)), None)
+        if short_lead is not None:
             kind = "医共体" if level in ("县", "市") else "医联体"
-            attrs = {"kind": kind, "lead": lead.name, "members": [], "tight": False}
-            consortia.append(
-                Candidate("consortium", match.start(), match.end(), lead.name + kind, attrs)
-            )
+            name = short_lead.name + kind
+            attrs = {"kind": kind, "lead": short_lead.name, "members": [], "tight": False}
+            consortia.append(Candidate("consortium", match.start(), match.end(), name, attrs))
             relations.append(
-                RelationCandidate(lead.name, "leads", lead.name + kind, match.start(), match.end())
+                RelationCandidate(short_lead.name, "leads", name, match.start(), match.end())
             )
     ordered = sorted(hospitals, key=lambda h: h.start)
     for a, b in itertools.pairwise(ordered):

@@ -60,7 +60,7 @@ def compact(clean: str) -> Compact:
     pos = 0
     prev_line = ""
     adjacent = False  # the previous non-empty line is the line just before (same paragraph)
-    for n, line in enumerate(lines):
+    for line in lines:
         stripped = line.strip()
         if not stripped:
             adjacent = False
@@ -208,7 +208,7 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
         if next(lexicons.trigger_auto.iter(view.text[a:b]), None) is not None
     ]
     pipeline = nlp()
-    for (offset, _), doc in zip(chosen, pipeline.pipe(view.text[a:b] for a, b in chosen)):
+    for (offset, _), doc in zip(chosen, pipeline.pipe(view.text[a:b] for a, b in chosen), strict=True):
         for cand in doc._.kg_candidates or []:
             build.add(cand.kind, cand.name, offset + cand.start, offset + cand.end, cand.attrs)
         for rel in doc._.kg_relations or []:
@@ -293,7 +293,7 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
     bodies = lexicons.bodies
     compact_at = build.compact_at
     in_table = False
-    for line, line_start in zip(*build.clean_lines):
+    for line, line_start in zip(*build.clean_lines, strict=False):
         cell = line.strip()
         if cell in headers:
             in_table = True
@@ -315,7 +315,7 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
         if not parts or len(named) != len(parts):
             continue
         cell_start = line_start + line.index(cell)
-        for (name, offset), (part, _) in zip(named, parts):
+        for (name, offset), (part, _) in zip(named, parts, strict=True):
             start = compact_at.get(cell_start + offset)
             if start is not None:
                 build.add("agency", name, start, start + len(part))
@@ -648,13 +648,14 @@ def _member_body(lines: list[str], first: int, text_before: str, lexicons: lx.Le
         found = heading.match(line)
         if found:
             return _without_place(found.group("body"))
-    set_up = None
-    for set_up in re.finditer(
-        rf"(?:成立|设立|组建|调整)(?:了)?(?P<body>[^，,。；;（(“”\s]{{2,40}}?(?:{suffixes}))",
-        text_before[-3000:],
-    ):
-        pass
-    return _without_place(set_up.group("body")) if set_up else ""
+    # The last sentence that set a body up, nearest the list.
+    set_ups = list(
+        re.finditer(
+            rf"(?:成立|设立|组建|调整)(?:了)?(?P<body>[^，,。；;（(“”\s]{{2,40}}?(?:{suffixes}))",
+            text_before[-3000:],
+        )
+    )
+    return _without_place(set_ups[-1].group("body")) if set_ups else ""
 
 
 def _without_place(body: str) -> str:

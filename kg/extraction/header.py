@@ -224,9 +224,12 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
     after_title = max(title_lines) + 1 if title_lines else None
     if after_title is not None and after_title < len(lines):
         match = DATE_LINE.match(lines[after_title].text)
-        if match and lines[after_title].text.lstrip().startswith(("（", "(")):
-            if header.date is None or date_index is None:
-                header.date = _iso_date(match)
+        if (
+            match
+            and lines[after_title].text.lstrip().startswith(("（", "("))
+            and (header.date is None or date_index is None)
+        ):
+            header.date = _iso_date(match)
 
     signature = lines[date_index : date_index + 3] if date_index is not None else []
     header.disclosure = _disclosure(zone + signature + lines[-12:])
