@@ -9,11 +9,11 @@ replaced.  A file that fails is reported and the build goes on with the rest.
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError, IngestError, KgError
+from kg.executors import Executor, make_executor
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
@@ -32,7 +33,7 @@ from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
-from kg.search import SearchIndex, docs_from_quads
+from kg.search import SearchDoc, SearchIndex, docs_from_quads
 from kg.store import Store
 from kg.vocab import ELI
 
@@ -90,6 +91,8 @@ class BuildReport:
     formats: dict[str, FormatCounts] = field(default_factory=dict)
     quads_written: int = 0
     catalogue_records: int = 0
+    seconds: float = 0.0  # the whole build, catalogue and compaction included
+    bytes_read: int = 0  # of the files extracted (unchanged ones are not read again)
 
     @property
     def ok(self) -> bool:
@@ -271,11 +274,16 @@ class _Prepared:
     graph: str | None = None
     content_hash: str | None = None
     quads: tuple[ox.Quad, ...] = ()
-    text: str = ""
+    search_docs: tuple[SearchDoc, ...] = ()  # its search index rows, made in the worker too
+    size: int = 0  # bytes of the file
     unchanged: bool = False
     failure: str | None = None
     format: str = "text"
     disagreements: tuple[Disagreement, ...] = ()
+
+
+def _prepare_job(job: tuple[Path, str, str | None], settings: Settings) -> _Prepared:
+    return _prepare(*job, settings)
 
 
 def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
@@ -289,6 +297,7 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         quads = to_quads(extraction, settings)
         quads += part_quads(quads, document.clean, graph, settings)
         quads += _manifest_quads(graph, source, document.id)
+        search_docs = docs_from_quads(quads, document.clean)
     except KgError as exc:
         # An IngestError names the file itself; the report puts the path beside the reason.
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
@@ -299,34 +308,11 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         graph,
         document.id,
         tuple(quads),
-        document.clean,
+        tuple(search_docs),
+        path.stat().st_size,
         format=document.format,
         disagreements=tuple(disagreements),
     )
-
-
-def _prepared(
-    jobs: list[tuple[Path, str, str | None]], settings: Settings, workers: int
-) -> Iterator[_Prepared]:
-    """Results in corpus order; with several workers, from a pool of spawned processes.
-
-    Extraction is CPU-bound Python, so threads would not help; processes are
-    spawned (not forked) because the parent may hold store and index handles.
-    """
-    if workers <= 1 or len(jobs) < 2 * workers:
-        for path, source, known_hash in jobs:
-            yield _prepare(path, source, known_hash, settings)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(
-            _prepare,
-            [j[0] for j in jobs],
-            [j[1] for j in jobs],
-            [j[2] for j in jobs],
-            [settings] * len(jobs),
-            chunksize=8,
-        )
 
 
 def default_workers(files: int) -> int:
@@ -343,14 +329,18 @@ def build(
     catalogue: Path | None = BUNDLED_CATALOGUE,
     search: SearchIndex | None = None,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Bring the store and its search index in step with the corpus; return what changed.
 
-    ``workers`` processes extract in parallel (default: ``default_workers``); the
-    parent alone writes.  The search index (by default the file beside an on-disk
-    store) is written first in each batch: if the store write then fails, the store
-    still lists the old content hashes and the next build redoes both.
+    ``executor`` (``kg.executors``; default: ``workers`` local processes, by default
+    ``default_workers``) ingests, extracts and maps each file; this process alone
+    writes.  The search index (by default the file beside an on-disk store) is
+    written first in each batch: if the store write then fails, the store still
+    lists the old content hashes and the next build redoes both.  A first build
+    (no document in the store yet) goes through the store's bulk loader.
     """
+    started = time.perf_counter()
     if not corpus.is_dir():
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of documents")
     report = BuildReport()
@@ -370,24 +360,25 @@ def build(
     seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
     pending_add: dict[str, list[ox.Quad]] = {}
-    pending_text: dict[str, str] = {}
+    pending_docs: list[SearchDoc] = []
+    first_build = not known
 
     def flush() -> None:
         if pending_remove or pending_add:
-            search.replace_graphs(
-                pending_remove,
-                [d for g, quads in pending_add.items() for d in docs_from_quads(quads, pending_text[g])],
-            )
-            store.replace_graphs(pending_remove, pending_add)
+            search.replace_graphs(pending_remove, pending_docs)
+            store.replace_graphs(pending_remove, pending_add, bulk=first_build)
             report.quads_written += sum(len(q) for q in pending_add.values())
             pending_remove.clear()
             pending_add.clear()
-            pending_text.clear()
+            pending_docs.clear()
 
-    workers = default_workers(len(jobs)) if workers is None else workers
+    if executor is None:
+        workers = default_workers(len(jobs)) if workers is None else workers
+        executor = make_executor("local", workers=1 if len(jobs) < 2 * workers else workers)
     # graph → the one source it is built from; a file already in the store keeps its graph.
     built = {graph: source for source, (graph, _hash) in known.items() if source in seen}
-    for index, outcome in enumerate(_prepared(jobs, settings, workers), start=1):
+    outcomes = executor.map(functools.partial(_prepare_job, settings=settings), jobs)
+    for index, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome.source, index, len(jobs))
         if outcome.failure is not None:
@@ -419,7 +410,8 @@ def build(
         else:
             report.added.append(outcome.source)
         pending_add[outcome.graph] = list(outcome.quads)
-        pending_text[outcome.graph] = outcome.text
+        pending_docs.extend(outcome.search_docs)
+        report.bytes_read += outcome.size
         if len(pending_add) >= BATCH_SIZE:
             flush()
 
@@ -437,6 +429,7 @@ def build(
         store.compact(progress)  # no write-ahead logs left behind, tables compacted
     else:
         store.flush()
+    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -182,13 +182,16 @@ class RemoteStore:
 
     # --- writing -------------------------------------------------------------------------
 
-    def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
+    def replace_graphs(
+        self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]], *, bulk: bool = False
+    ) -> None:
         """Drop the graphs in ``remove`` and write the graphs in ``add``, in one request.
 
         The same DELETE/DROP/INSERT DATA sequence as ``Store.replace_graphs``, sent as
         one SPARQL Update request, which the server applies as one transaction: a
         reader never sees a document half replaced, and the default graph stays the
-        set union of the named graphs.
+        set union of the named graphs.  ``bulk`` is accepted for the same interface
+        and changes nothing: SPARQL Update has no bulk loader.
         """
         added = {graph: list(quads) for graph, quads in add.items()}
         text = union_update(set(remove) | set(added), added)

@@ -60,7 +60,9 @@ class Store:
         graph_node = ox.NamedNode(graph) if graph else None
         return list(self._store.quads_for_pattern(None, None, None, graph_node))
 
-    def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
+    def replace_graphs(
+        self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]], *, bulk: bool = False
+    ) -> None:
         """Drop the graphs in ``remove`` and write the graphs in ``add``, atomically.
 
         The store's default graph is kept as the set union of all named graphs.
@@ -72,6 +74,14 @@ class Store:
         Graphs the store has never held are written in one transactional insert; the
         replacements and removals in one SPARQL Update, which pyoxigraph also applies
         as one transaction, so a reader never sees a document half replaced.
+
+        ``bulk=True`` (a first build, which no reader is waiting on) writes the fresh
+        graphs with pyoxigraph's bulk loader instead: three times faster, but not a
+        transaction.  So each graph's own description (the quads whose subject is the
+        graph, where the build records the source file and content hash it counts as
+        built) is written after the rest, in a transaction of its own: a bulk load cut
+        short leaves graphs without it, which the next build sees as not built and
+        replaces whole.
         """
         remove = set(remove)
         fresh = {
@@ -89,17 +99,25 @@ class Store:
                 for graph, quads in fresh.items()
                 for q in quads
             ]
-            self._extend(named + union)
+            if bulk:
+                described = [q for q in named if q.subject == q.graph_name]
+                self._extend([q for q in named if q.subject != q.graph_name] + union, bulk=True)
+                self._extend(described)
+            else:
+                self._extend(named + union)
         replaced = {g: list(q) for g, q in add.items() if g not in fresh}
         text = union_update(remove | set(replaced), replaced)
         if text:
             self._update(text)
 
-    def _extend(self, quads: list[ox.Quad]) -> None:
+    def _extend(self, quads: list[ox.Quad], *, bulk: bool = False) -> None:
         if self.read_only:
             raise StoreError("this store is open read-only; open it for writing to change it")
         try:
-            self._store.extend(quads)
+            if bulk:
+                self._store.bulk_extend(quads)
+            else:
+                self._store.extend(quads)
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
 
