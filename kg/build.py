@@ -34,7 +34,7 @@ from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchDoc, SearchIndex, docs_from_quads
-from kg.store import Store
+from kg.store import Store, serialise
 from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
@@ -273,7 +273,8 @@ class _Prepared:
     path: str
     graph: str | None = None
     content_hash: str | None = None
-    quads: tuple[ox.Quad, ...] = ()
+    nquads: bytes = b""  # its quads as N-Quads: bytes cross to the writer cheaply
+    quad_count: int = 0
     search_docs: tuple[SearchDoc, ...] = ()  # its search index rows, made in the worker too
     size: int = 0  # bytes of the file
     unchanged: bool = False
@@ -307,7 +308,8 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         str(path),
         graph,
         document.id,
-        tuple(quads),
+        serialise(quads),
+        len(quads),
         tuple(search_docs),
         path.stat().st_size,
         format=document.format,
@@ -359,15 +361,14 @@ def build(
         jobs.append((path, source, previous[1] if previous else None))
     seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
-    pending_add: dict[str, list[ox.Quad]] = {}
+    pending_add: dict[str, bytes] = {}
     pending_docs: list[SearchDoc] = []
     first_build = not known
 
     def flush() -> None:
         if pending_remove or pending_add:
             search.replace_graphs(pending_remove, pending_docs)
-            store.replace_graphs(pending_remove, pending_add, bulk=first_build)
-            report.quads_written += sum(len(q) for q in pending_add.values())
+            store.replace_serialised_graphs(pending_remove, pending_add, bulk=first_build)
             pending_remove.clear()
             pending_add.clear()
             pending_docs.clear()
@@ -409,7 +410,8 @@ def build(
             report.replaced.append(outcome.source)
         else:
             report.added.append(outcome.source)
-        pending_add[outcome.graph] = list(outcome.quads)
+        pending_add[outcome.graph] = outcome.nquads
+        report.quads_written += outcome.quad_count
         pending_docs.extend(outcome.search_docs)
         report.bytes_read += outcome.size
         if len(pending_add) >= BATCH_SIZE:
