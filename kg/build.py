@@ -33,7 +33,7 @@ from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
-from kg.search import SearchDoc, SearchIndex, docs_from_quads
+from kg.search import SearchIndex, docs_from_quads
 from kg.store import Store, serialise
 from kg.vocab import ELI
 
@@ -275,7 +275,7 @@ class _Prepared:
     content_hash: str | None = None
     nquads: bytes = b""  # its quads as N-Quads: bytes cross to the writer cheaply
     quad_count: int = 0
-    search_docs: tuple[SearchDoc, ...] = ()  # its search index rows, made in the worker too
+    search_rows: tuple[tuple[str, ...], ...] = ()  # its search index rows, made here too
     size: int = 0  # bytes of the file
     unchanged: bool = False
     failure: str | None = None
@@ -298,7 +298,7 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         quads = to_quads(extraction, settings)
         quads += part_quads(quads, document.clean, graph, settings)
         quads += _manifest_quads(graph, source, document.id)
-        search_docs = docs_from_quads(quads, document.clean)
+        search_rows = tuple(SearchIndex.row(doc) for doc in docs_from_quads(quads, document.clean))
     except KgError as exc:
         # An IngestError names the file itself; the report puts the path beside the reason.
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
@@ -310,7 +310,7 @@ def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings
         document.id,
         serialise(quads),
         len(quads),
-        tuple(search_docs),
+        search_rows,
         path.stat().st_size,
         format=document.format,
         disagreements=tuple(disagreements),
@@ -362,16 +362,16 @@ def build(
     seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
     pending_add: dict[str, bytes] = {}
-    pending_docs: list[SearchDoc] = []
+    pending_rows: list[tuple[str, ...]] = []
     first_build = not known
 
     def flush() -> None:
         if pending_remove or pending_add:
-            search.replace_graphs(pending_remove, pending_docs)
+            search.replace_rows(pending_remove, pending_rows)
             store.replace_serialised_graphs(pending_remove, pending_add, bulk=first_build)
             pending_remove.clear()
             pending_add.clear()
-            pending_docs.clear()
+            pending_rows.clear()
 
     if executor is None:
         workers = default_workers(len(jobs)) if workers is None else workers
@@ -412,7 +412,7 @@ def build(
             report.added.append(outcome.source)
         pending_add[outcome.graph] = outcome.nquads
         report.quads_written += outcome.quad_count
-        pending_docs.extend(outcome.search_docs)
+        pending_rows.extend(outcome.search_rows)
         report.bytes_read += outcome.size
         if len(pending_add) >= BATCH_SIZE:
             flush()
