@@ -8,9 +8,11 @@ the store (RocksDB has one writer).  Three executors:
 - ``ProcessPool``: ``workers`` spawned processes on this machine.
 - ``DaskExecutor``: the workers of a Dask cluster, an existing one (``scheduler``,
   ``tcp://host:8786``) or a ``distributed.LocalCluster`` started for the build.
-  Jobs go out in chunks, a bounded window ahead of the one the build is waiting
-  for, so a slow writer never piles results up in the workers' memory.  A worker
-  lost mid-build costs nothing: the scheduler runs its chunks again elsewhere.
+  A worker lost mid-build costs nothing: the scheduler runs its chunks again elsewhere.
+
+Both pools take jobs in chunks, a bounded window ahead of the one the build is
+waiting for, so a writer slower than the workers never piles finished documents up
+in memory (100,000 of them would not fit).
 
 Every job must read its file through a path the worker can open: a Dask cluster on
 other machines needs the corpus on a shared file system at the same path.
@@ -52,6 +54,32 @@ class InProcess:
         pass
 
 
+def _run_chunk(fn: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:
+    return [fn(job) for job in chunk]
+
+
+def _in_order(
+    submit: Callable[[list[Job]], Any],
+    result: Callable[[Any], list[Result]],
+    jobs: Sequence[Job],
+    chunksize: int,
+    ahead: int,
+) -> Iterator[Result]:
+    """Jobs in chunks, at most ``ahead`` chunks out at once, results in job order.
+
+    The bound keeps memory flat when the workers outrun the writer: a pool given every
+    job at once would hold every finished document in memory until written.
+    """
+    chunks = [list(jobs[i : i + chunksize]) for i in range(0, len(jobs), chunksize)]
+    pending: deque[Any] = deque()
+    submitted = 0
+    while submitted < len(chunks) or pending:
+        while submitted < len(chunks) and len(pending) < ahead:
+            pending.append(submit(chunks[submitted]))
+            submitted += 1
+        yield from result(pending.popleft())
+
+
 class ProcessPool:
     """``workers`` processes on this machine, spawned (not forked) when first needed.
 
@@ -59,21 +87,24 @@ class ProcessPool:
     because the parent may hold store and index handles that a fork would share.
     """
 
-    def __init__(self, workers: int, chunksize: int = 8) -> None:
+    def __init__(self, workers: int, chunksize: int = 8, window: int = 4) -> None:
         self.workers = workers
         self.chunksize = chunksize
+        self.window = window
 
     def map(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-            yield from pool.map(fn, jobs, chunksize=self.chunksize)
+            yield from _in_order(
+                lambda chunk: pool.submit(_run_chunk, fn, chunk),
+                lambda future: future.result(),
+                jobs,
+                self.chunksize,
+                self.window * self.workers,
+            )
 
     def close(self) -> None:
         pass
-
-
-def _run_chunk(fn: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:
-    return [fn(job) for job in chunk]
 
 
 class DaskExecutor:
@@ -117,19 +148,10 @@ class DaskExecutor:
     def map(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
         from distributed import KilledWorker
 
-        chunks = [list(jobs[i : i + self.chunksize]) for i in range(0, len(jobs), self.chunksize)]
-        ahead = max(2, self.window * self.workers)
-        pending: deque[Any] = deque()
-        submitted = 0
-        while submitted < len(chunks) or pending:
-            while submitted < len(chunks) and len(pending) < ahead:
-                pending.append(
-                    self.client.submit(
-                        _run_chunk, fn, chunks[submitted], pure=False, retries=self.retries
-                    )
-                )
-                submitted += 1
-            future = pending.popleft()
+        def submit(chunk: list[Job]) -> Any:
+            return self.client.submit(_run_chunk, fn, chunk, pure=False, retries=self.retries)
+
+        def result(future: Any) -> list[Result]:
             try:
                 results = future.result()
             except (KilledWorker, CancelledError, OSError, TimeoutError) as exc:
@@ -138,8 +160,10 @@ class DaskExecutor:
                     f"the Dask cluster could not finish a chunk of the build ({exc}); "
                     "the store holds every document written before it: run the build again"
                 ) from exc
-            future.release()
-            yield from results
+            future.release()  # the worker may drop it now
+            return results
+
+        return _in_order(submit, result, jobs, self.chunksize, max(2, self.window * self.workers))
 
     def close(self) -> None:
         client = getattr(self, "client", None)

@@ -2,7 +2,7 @@
 a Dask cluster started for the build, an existing Dask cluster named by its scheduler,
 and that cluster losing a worker mid-build.
 
-The corpus is 24 documents of benchmarks/generate_corpus.py; the reference is the
+The corpus is 16 documents of benchmarks/generate_corpus.py; the reference is the
 in-process build of the same files.  The graphs have no blank nodes, so equal quad sets
 are isomorphic graphs (checked: no blank node is in either).
 """
@@ -23,21 +23,15 @@ from kg.config import Settings
 from kg.executors import DaskExecutor, make_executor
 from kg.errors import KgError
 from kg.store import Store
+from tests.conftest import generated_corpus
 
-REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"
-DOCUMENTS = 24
+DOCUMENTS = 16
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("corpus")
-    subprocess.run(
-        [sys.executable, str(REPO / "benchmarks/generate_corpus.py"), "--count", str(DOCUMENTS),
-         "--out", str(out), "--seed", "13", "--overwrite"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return out
+    return generated_corpus(tmp_path_factory.mktemp("corpus"), DOCUMENTS, seed=13)
 
 
 @pytest.fixture(scope="module")
