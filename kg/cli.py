@@ -121,8 +121,10 @@ def build(
         started = time.perf_counter()
 
         def progress(source: str, index: int, total: int) -> None:
-            rate = index / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, completed=index - 1, total=total, description=f"{rate:.1f}/s {source}")
+            if not source.startswith("store:"):  # a document, not a step of the compaction
+                rate = index / max(time.perf_counter() - started, 1e-9)
+                source = f"{rate:.1f} documents/s  {source}"
+            bar.update(task, completed=index - 1, total=total, description=source)
 
         try:
             report = run_build(
