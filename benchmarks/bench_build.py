@@ -7,7 +7,8 @@ For each corpus size (benchmarks/generate_corpus.py, seed 1, generated once unde
 ``--workdir``), each executor and each worker count, it runs ``kg build`` from scratch
 (a fresh store) in a child process the way a user does, and reports: documents/s,
 MB/s (of corpus text) per core, quads/s, quads and store bytes per document, the store
-against the text (bytes over bytes), the peak RSS of the build's process tree, and for
+against the text (bytes over bytes), the CPU seconds of the build and its workers
+(over the wall time: the cores it got), the peak RSS of its process tree, and for
 two sizes the time ratio of the larger to the smaller.  ``dask`` runs a
 ``distributed.LocalCluster`` of that many worker processes (``kg build --executor
 dask``).  ``--profile`` runs the one-worker local build under pyinstrument instead and
@@ -90,6 +91,13 @@ def build_once(
     if profile:
         command = [sys.executable, "-m", "pyinstrument", "-o", f"{store}.profile.txt",
                    "-m", "kg.cli", *command[1:]]  # fmt: skip
+    import resource
+
+    def cpu_seconds() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -99,6 +107,9 @@ def build_once(
         time.sleep(0.25)
     seconds = time.perf_counter() - started
     stdout, stderr = child.communicate()
+    # User and system time of the build and of every process it waited for (pool
+    # workers; LocalCluster workers): over the wall time, the cores it got.
+    cpu = cpu_seconds() - cpu_before
     done = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if done.returncode != 0:
         raise SystemExit(f"kg build failed:\n{done.stderr}")
@@ -114,6 +125,8 @@ def build_once(
         "failed": failed,
         "quads": quads,
         "seconds": seconds,
+        "cpu_seconds": cpu,
+        "cores_used": cpu / seconds,
         "documents_per_s": built / seconds,
         "mb_per_s_per_core": text_bytes / 1e6 / seconds / cores,
         "quads_per_s": quads / seconds,
@@ -149,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             row = {"docs": docs, "executor": executor, "workers": workers, **median}
             results.append(row)
             print(
-                f"{docs:>7} docs {executor:>5} ×{workers}: {row['seconds']:.1f} s, "
+                f"{docs:>7} docs {executor:>5} ×{workers}: {row['seconds']:.1f} s "
+                f"({row['cpu_seconds']:.0f} s CPU, {row['cores_used']:.2f} cores), "
                 f"{row['documents_per_s']:.1f} docs/s, {row['mb_per_s_per_core']:.3f} MB/s/core, "
                 f"{row['quads_per_s']:.0f} quads/s, {row['quads_per_document']:.0f} quads/doc, "
                 f"{row['store_bytes_per_document'] / 1e3:.0f} kB/doc, store {row['store_over_text']:.1f}× text, "

@@ -4,7 +4,9 @@ Each source document's facts live in one named graph that also records the file 
 came from and its content hash.  A rebuild re-extracts only files whose content
 changed, replaces exactly their graphs, and drops the graphs of removed files; each
 batch of changes is one transaction, so a reader never sees a document half
-replaced.  A file that fails is reported and the build goes on with the rest.
+replaced.  A first build, into a store with no document yet, is a bulk load instead
+(``Store.replace_serialised_graphs``).  A file that fails is reported and the build
+goes on with the rest.  Where the per-file work runs is ``kg.executors``'s business.
 """
 
 from __future__ import annotations

@@ -54,6 +54,17 @@ class InProcess:
         pass
 
 
+# Documents out on the workers at most: more than a write batch (kg.build.BATCH_SIZE,
+# 200), so the workers go on extracting while the writer writes one; about 60 MB of
+# finished documents at most.
+AHEAD_DOCUMENTS = 512
+
+
+def _ahead(chunksize: int, workers: int) -> int:
+    """Chunks out at once: AHEAD_DOCUMENTS' worth, and at least two per worker."""
+    return max(2 * workers, AHEAD_DOCUMENTS // chunksize)
+
+
 def _run_chunk(fn: Callable[[Job], Result], chunk: list[Job]) -> list[Result]:
     return [fn(job) for job in chunk]
 
@@ -87,10 +98,9 @@ class ProcessPool:
     because the parent may hold store and index handles that a fork would share.
     """
 
-    def __init__(self, workers: int, chunksize: int = 8, window: int = 4) -> None:
+    def __init__(self, workers: int, chunksize: int = 8) -> None:
         self.workers = workers
         self.chunksize = chunksize
-        self.window = window
 
     def map(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
         context = multiprocessing.get_context("spawn")
@@ -100,7 +110,7 @@ class ProcessPool:
                 lambda future: future.result(),
                 jobs,
                 self.chunksize,
-                self.window * self.workers,
+                _ahead(self.chunksize, self.workers),
             )
 
     def close(self) -> None:
@@ -121,7 +131,6 @@ class DaskExecutor:
         *,
         workers: int = 2,
         chunksize: int = 8,
-        window: int = 4,
         retries: int = 2,
     ) -> None:
         from distributed import Client, LocalCluster  # only when Dask is asked for
@@ -142,7 +151,6 @@ class DaskExecutor:
             raise KgError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.chunksize = chunksize
-        self.window = window
         self.retries = retries
 
     def map(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
@@ -163,7 +171,7 @@ class DaskExecutor:
             future.release()  # the worker may drop it now
             return results
 
-        return _in_order(submit, result, jobs, self.chunksize, max(2, self.window * self.workers))
+        return _in_order(submit, result, jobs, self.chunksize, _ahead(self.chunksize, self.workers))
 
     def close(self) -> None:
         client = getattr(self, "client", None)

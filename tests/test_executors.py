@@ -1,6 +1,6 @@
-"""`kg build` on every executor gives the same graph (issue 13): one process, a local pool,
-a Dask cluster started for the build, an existing Dask cluster named by its scheduler,
-and that cluster losing a worker mid-build.
+"""`kg build` on every executor gives the same graph (issue 13): a local pool, a Dask
+cluster started for the build, an existing Dask cluster named by its scheduler, and
+that cluster losing a worker mid-build.
 
 The corpus is 16 documents of benchmarks/generate_corpus.py; the reference is the
 in-process build of the same files.  The graphs have no blank nodes, so equal quad sets
@@ -70,7 +70,6 @@ def _stored(store: Path) -> set[ox.Quad]:
 @pytest.mark.parametrize(
     "options",
     [
-        pytest.param(("--workers", "1"), id="one-process"),
         pytest.param(("--workers", "2"), id="local-pool-of-2"),
         pytest.param(("--executor", "dask", "--workers", "2"), id="dask-local-cluster"),
     ],
