@@ -4,17 +4,19 @@ Each source document's facts live in one named graph that also records the file 
 came from and its content hash.  A rebuild re-extracts only files whose content
 changed, replaces exactly their graphs, and drops the graphs of removed files; each
 batch of changes is one transaction, so a reader never sees a document half
-replaced.  A file that fails is reported and the build goes on with the rest.
+replaced.  A first build of a large corpus, into a store with no document yet, is a
+bulk load instead (``Store.replace_serialised_graphs``), each graph marked built only
+once its quads are in.  A file that fails is reported and the build
+goes on with the rest.  Where the per-file work runs is ``kg.executors``'s business.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError, IngestError, KgError
+from kg.executors import Executor, make_executor
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
@@ -36,7 +39,7 @@ from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads
-from kg.store import Store
+from kg.store import Store, serialise
 from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
@@ -93,7 +96,8 @@ class BuildReport:
     quads_written: int = 0
     catalogue_records: int = 0
     files: list[FileOutcome] = field(default_factory=list)  # one row per file, for --report
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole build, catalogue and compaction included
+    bytes_read: int = 0  # of the files extracted (unchanged ones are not read again)
 
     @property
     def ok(self) -> bool:
@@ -274,13 +278,19 @@ class _Prepared:
     path: str
     graph: str | None = None
     content_hash: str | None = None
-    quads: tuple[ox.Quad, ...] = ()
-    text: str = ""
+    nquads: bytes = b""  # its quads as N-Quads: bytes cross to the writer cheaply
+    quad_count: int = 0
+    search_rows: tuple[tuple[str, ...], ...] = ()  # its search index rows, made here too
+    size: int = 0  # bytes of the file
     unchanged: bool = False
     failure: str | None = None
     format: str = "text"
     disagreements: tuple[Disagreement, ...] = ()
     seconds: float = 0.0
+
+
+def _prepare_job(job: tuple[Path, str, str | None], settings: Settings) -> _Prepared:
+    return _prepare(*job, settings)
 
 
 def _prepare(path: Path, source: str, known_hash: str | None, settings: Settings) -> _Prepared:
@@ -315,13 +325,16 @@ def _prepare_unlimited(
     quads = to_quads(extraction, settings)
     quads += part_quads(quads, document.clean, graph, settings)
     quads += _manifest_quads(graph, source, document.id)
+    search_rows = tuple(SearchIndex.row(doc) for doc in docs_from_quads(quads, document.clean))
     return _Prepared(
         source,
         str(path),
         graph,
         document.id,
-        tuple(quads),
-        document.clean,
+        serialise(quads),
+        len(quads),
+        search_rows,
+        path.stat().st_size,
         format=document.format,
         disagreements=tuple(disagreements),
     )
@@ -343,30 +356,6 @@ def _warm_up() -> bool:
     return True
 
 
-def _prepared(
-    jobs: list[tuple[Path, str, str | None]], settings: Settings, workers: int
-) -> Iterator[_Prepared]:
-    """Results in corpus order; with several workers, from a pool of spawned processes.
-
-    Extraction is CPU-bound Python, so threads would not help; processes are
-    spawned (not forked) because the parent may hold store and index handles.
-    """
-    if workers <= 1 or len(jobs) < 2 * workers:
-        for path, source, known_hash in jobs:
-            yield _prepare(path, source, known_hash, settings)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(
-            _prepare,
-            [j[0] for j in jobs],
-            [j[1] for j in jobs],
-            [j[2] for j in jobs],
-            [settings] * len(jobs),
-            chunksize=8,
-        )
-
-
 def default_workers(files: int) -> int:
     """One process for a small corpus (a worker costs seconds to start), else one per core."""
     return 1 if files < 100 else max(1, min(os.cpu_count() or 1, 8))
@@ -381,14 +370,18 @@ def build(
     catalogue: Path | None = BUNDLED_CATALOGUE,
     search: SearchIndex | None = None,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Bring the store and its search index in step with the corpus; return what changed.
 
-    ``workers`` processes extract in parallel (default: ``default_workers``); the
-    parent alone writes.  The search index (by default the file beside an on-disk
-    store) is written first in each batch: if the store write then fails, the store
-    still lists the old content hashes and the next build redoes both.
+    ``executor`` (``kg.executors``; default: ``workers`` local processes, by default
+    ``default_workers``) ingests, extracts and maps each file; this process alone
+    writes.  Each batch writes the store inside the search index's transaction (by
+    default the index file beside an on-disk store), which commits after it.  A first
+    build of at least ``settings.bulk_load_min_documents`` files, into a store with no
+    document yet, goes through the store's bulk loader.
     """
+    started = time.perf_counter()
     if not corpus.is_dir():
         raise KgError(f"corpus directory {corpus} does not exist; pass the folder of documents")
     started = time.perf_counter()
@@ -414,28 +407,38 @@ def build(
         jobs.append((path, source, known_hash))
     seen = {source for _path, source, _hash in jobs}
     pending_remove: list[str] = []
-    pending_add: dict[str, list[ox.Quad]] = {}
-    pending_text: dict[str, str] = {}
+    pending_add: dict[str, bytes] = {}
+    pending_rows: list[tuple[str, ...]] = []
+    # A first build of a large corpus, into a store with no document, is a bulk load; a
+    # small one stays transactional, so that a build killed at any moment leaves every
+    # document wholly there or wholly absent (tests/test_crash_safety.py).
+    bulk = not known and len(jobs) >= settings.bulk_load_min_documents
 
     def flush() -> None:
         if pending_remove or pending_add:
             # The store is written inside the index's transaction, which commits after
             # it: a crash leaves both as they were, or (in the moment between the two
             # commits) the store ahead, which reconcile_search repairs on the next build.
-            search.replace_graphs(
+            # A first build of a large corpus bulk-loads the store, which is no
+            # transaction: its graphs are marked built only once their quads are in.
+            search.replace_rows(
                 pending_remove,
-                [d for g, quads in pending_add.items() for d in docs_from_quads(quads, pending_text[g])],
-                before_commit=lambda: store.replace_graphs(pending_remove, pending_add),
+                pending_rows,
+                before_commit=lambda: store.replace_serialised_graphs(
+                    pending_remove, pending_add, bulk=bulk
+                ),
             )
-            report.quads_written += sum(len(q) for q in pending_add.values())
             pending_remove.clear()
             pending_add.clear()
-            pending_text.clear()
+            pending_rows.clear()
 
-    workers = default_workers(len(jobs)) if workers is None else workers
+    if executor is None:
+        workers = default_workers(len(jobs)) if workers is None else workers
+        executor = make_executor("local", workers=1 if len(jobs) < 2 * workers else workers)
     # graph → the one source it is built from; a file already in the store keeps its graph.
     built = {graph: source for source, (graph, _hash) in known.items() if source in seen}
-    for index, outcome in enumerate(_prepared(jobs, settings, workers), start=1):
+    outcomes = executor.map(functools.partial(_prepare_job, settings=settings), jobs)
+    for index, outcome in enumerate(outcomes, start=1):
         if progress:
             progress(outcome.source, index, len(jobs))
         row = FileOutcome(
@@ -473,9 +476,11 @@ def build(
         else:
             report.added.append(outcome.source)
         kind = "replaced" if previous else "added"
-        report.files.append(replace(row, outcome=kind, quads=len(outcome.quads)))
-        pending_add[outcome.graph] = list(outcome.quads)
-        pending_text[outcome.graph] = outcome.text
+        report.files.append(replace(row, outcome=kind, quads=outcome.quad_count))
+        pending_add[outcome.graph] = outcome.nquads
+        report.quads_written += outcome.quad_count
+        pending_rows.extend(outcome.search_rows)
+        report.bytes_read += outcome.size
         if len(pending_add) >= settings.build_batch_size:
             flush()
 

@@ -75,7 +75,21 @@ def build(
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
     workers: Annotated[
         int | None,
-        typer.Option(help="Extraction processes (default: 1 under 100 files, else one per core)."),
+        typer.Option(
+            help="Extraction processes (default: 1 under 100 files, else one per core); "
+            "with --executor dask and no --scheduler, the local cluster's workers."
+        ),
+    ] = None,
+    executor: Annotated[
+        str,
+        typer.Option(help="Where extraction runs: local (processes here) or dask (a Dask cluster)."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (--executor dask); "
+            "without it a local Dask cluster is started."
+        ),
     ] = None,
     report_file: Annotated[
         Path | None,
@@ -94,14 +108,23 @@ def build(
     ] = None,
 ) -> None:
     """Build or update the graph from CORPUS into the on-disk store."""
+    import time
+
     from kg.build import build as run_build
     from kg.build_report import write_report
+    from kg.build import default_workers
+    from kg.executors import make_executor
+    from kg.ingest import iter_corpus
     from kg.store import open_store
 
     settings = get_settings(
         store_path=store, document_timeout_s=document_timeout, max_document_mb=max_document_mb
     )
     graph_store = open_store(settings)
+    chosen = None
+    if executor != "local" or scheduler:
+        count = workers or default_workers(len(iter_corpus(corpus)) if corpus.is_dir() else 0)
+        chosen = make_executor(executor, workers=max(count, 1), scheduler=scheduler)
     with Progress(
         TextColumn("[bold]building[/]"),
         BarColumn(),
@@ -113,17 +136,35 @@ def build(
         disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("", total=None)
+        started = time.perf_counter()
 
         def progress(source: str, index: int, total: int) -> None:
+            if not source.startswith("store:"):  # a document, not a step of the compaction
+                rate = index / max(time.perf_counter() - started, 1e-9)
+                source = f"{rate:.1f} documents/s  {source}"
             bar.update(task, completed=index - 1, total=total, description=source)
 
-        report = run_build(corpus, graph_store, settings, progress=progress, workers=workers)
+        try:
+            report = run_build(
+                corpus, graph_store, settings, progress=progress, workers=workers, executor=chosen
+            )
+        finally:
+            if chosen is not None:
+                chosen.close()
     if report_file is not None:
         write_report(report, report_file)
     err.print(
         f"store {_where(settings)}: {len(report.added)} added, {len(report.replaced)} replaced, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
         f"{report.quads_written} quads written, {len(graph_store)} quads in store"
+    )
+    built = len(report.added) + len(report.replaced)
+    seconds = max(report.seconds, 1e-9)
+    err.print(
+        f"{built} documents built, {len(report.failures)} failed, {report.quads_written} quads "
+        f"in {report.seconds:.1f} s: {built / seconds:.1f} documents/s, "
+        f"{report.bytes_read / seconds / 1e6:.2f} MB/s, {report.quads_written / seconds:.0f} quads/s",
+        highlight=False,
     )
     for kind, counts in sorted(report.formats.items()):
         err.print(

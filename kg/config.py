@@ -82,6 +82,13 @@ class Settings(BaseSettings):
         description="Documents `kg build` writes in one transaction: a crash loses at most "
         "one batch's work, and holds it in memory until then",
     )
+    bulk_load_min_documents: int = Field(
+        1000,
+        ge=0,
+        description="A first build of at least this many documents, into an empty store, "
+        "goes through the bulk loader (fast, but no transaction: a build killed during it "
+        "leaves graphs the next build rebuilds whole); 0 = every first build",
+    )
     max_document_mb: float = Field(
         32.0,
         gt=0,

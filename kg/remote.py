@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
 from kg.sparql_policy import check_query
-from kg.store import QueryResult, resync_update, rows_of, union_update
+from kg.store import QueryResult, parse_graphs, resync_update, rows_of, union_update
 
 if TYPE_CHECKING:
     from kg.sandbox import QueryAnswer, QueryJob
@@ -182,18 +182,27 @@ class RemoteStore:
 
     # --- writing -------------------------------------------------------------------------
 
-    def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
+    def replace_graphs(
+        self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]], *, bulk: bool = False
+    ) -> None:
         """Drop the graphs in ``remove`` and write the graphs in ``add``, in one request.
 
         The same DELETE/DROP/INSERT DATA sequence as ``Store.replace_graphs``, sent as
         one SPARQL Update request, which the server applies as one transaction: a
         reader never sees a document half replaced, and the default graph stays the
-        set union of the named graphs.
+        set union of the named graphs.  ``bulk`` is accepted for the same interface
+        and changes nothing: SPARQL Update has no bulk loader.
         """
         added = {graph: list(quads) for graph, quads in add.items()}
         text = union_update(set(remove) | set(added), added)
         if text:
             self._update(text, internal=True)
+
+    def replace_serialised_graphs(
+        self, remove: Iterable[str], add: Mapping[str, bytes], *, bulk: bool = False
+    ) -> None:
+        """``replace_graphs`` with each added graph given as its N-Quads (build workers' form)."""
+        self.replace_graphs(remove, parse_graphs(add))
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         self.replace_graphs(graphs, {})

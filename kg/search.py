@@ -493,6 +493,20 @@ class SearchIndex:
         once the rows are written and before they are committed: the build writes the
         store there, so the index never commits what the store did not.
         """
+        self.replace_rows(remove, (self.row(doc) for doc in add), before_commit=before_commit)
+
+    def replace_rows(
+        self,
+        remove: Iterable[str],
+        rows: Iterable[tuple[str, ...]],
+        *,
+        before_commit: Callable[[], None] | None = None,
+    ) -> None:
+        """``replace_graphs`` with each doc already made a row by ``SearchIndex.row``.
+
+        Build workers make the rows (folding is most of the cost), so that the one
+        process that writes the index only writes.
+        """
         if self.read_only:
             raise StoreError("this search index is open read-only; open it for writing")
         with self._lock:
@@ -507,15 +521,15 @@ class SearchIndex:
                     "DELETE FROM entries WHERE graph = ?", [(g,) for g in sorted(removed)]
                 )
                 last_old = conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
-                for doc in add:
-                    row = self._row(doc)
+                for row in rows:
+                    graph = row[2]
                     # Rows written by this call have ids above last_old or belong to a
                     # graph already seen, so this drops only the graph's old rows.
-                    if doc.graph not in removed:
+                    if graph not in removed:
                         conn.execute(
-                            "DELETE FROM entries WHERE graph = ? AND id <= ?", (doc.graph, last_old)
+                            "DELETE FROM entries WHERE graph = ? AND id <= ?", (graph, last_old)
                         )
-                        removed.add(doc.graph)
+                        removed.add(graph)
                     conn.execute(
                         "INSERT INTO entries(key, type, graph, title, text, extra, ftitle, ftext)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -533,7 +547,8 @@ class SearchIndex:
                 raise
 
     @staticmethod
-    def _row(doc: SearchDoc) -> tuple[str, ...]:
+    def row(doc: SearchDoc) -> tuple[str, ...]:
+        """The row of ``entries`` that indexes ``doc``: its fields, extra as JSON, folded texts."""
         if not isinstance(doc, SearchDoc):
             raise StoreError(f"cannot index {doc!r}: expected a SearchDoc")
         if doc.type not in DOC_TYPES:

@@ -60,7 +60,9 @@ class Store:
         graph_node = ox.NamedNode(graph) if graph else None
         return list(self._store.quads_for_pattern(None, None, None, graph_node))
 
-    def replace_graphs(self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]]) -> None:
+    def replace_graphs(
+        self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]], *, bulk: bool = False
+    ) -> None:
         """Drop the graphs in ``remove`` and write the graphs in ``add``, atomically.
 
         The store's default graph is kept as the set union of all named graphs.
@@ -72,6 +74,14 @@ class Store:
         Graphs the store has never held are written in one transactional insert; the
         replacements and removals in one SPARQL Update, which pyoxigraph also applies
         as one transaction, so a reader never sees a document half replaced.
+
+        ``bulk=True`` (a first build, which no reader is waiting on) writes the fresh
+        graphs with pyoxigraph's bulk loader instead: three times faster, but not a
+        transaction.  So each graph's own description (the quads whose subject is the
+        graph, where the build records the source file and content hash it counts as
+        built) is written after the rest, in a transaction of its own: a bulk load cut
+        short leaves graphs without it, which the next build sees as not built and
+        replaces whole.
         """
         remove = set(remove)
         fresh = {
@@ -89,17 +99,59 @@ class Store:
                 for graph, quads in fresh.items()
                 for q in quads
             ]
-            self._extend(named + union)
+            if bulk:
+                described = [q for q in named if q.subject == q.graph_name]
+                self._extend([q for q in named if q.subject != q.graph_name] + union, bulk=True)
+                self._extend(described)
+            else:
+                self._extend(named + union)
         replaced = {g: list(q) for g, q in add.items() if g not in fresh}
         text = union_update(remove | set(replaced), replaced)
         if text:
             self._update(text)
 
-    def _extend(self, quads: list[ox.Quad]) -> None:
+    def replace_serialised_graphs(
+        self, remove: Iterable[str], add: Mapping[str, bytes], *, bulk: bool = False
+    ) -> None:
+        """``replace_graphs`` with each added graph given as the N-Quads of its quads.
+
+        The form build workers send: bytes cross a process boundary far faster than
+        quad objects, and a first build (``bulk=True``, no graph replaced) hands them
+        to the bulk loader as they are, with no Python object made per quad.  The
+        default graph's copy of a graph is its N-Quads with the graph name taken off
+        each line (every line ends `` <graph> .``; a newline inside a literal is
+        escaped, so no literal can).  Each graph's own description (lines whose
+        subject is the graph) goes last, in a transaction, as in ``replace_graphs``.
+        """
+        remove = set(remove)
+        if not bulk or remove or any(
+            self._store.contains_named_graph(ox.NamedNode(graph)) for graph in add
+        ):
+            self.replace_graphs(remove, parse_graphs(add), bulk=bulk)
+            return
+        content, union, described = [], [], []
+        for graph, nquads in add.items():
+            node = str(ox.NamedNode(graph)).encode()
+            head, tail = node + b" ", b" " + node + b" .\n"
+            for line in nquads.splitlines(keepends=True):
+                (described if line.startswith(head) else content).append(line)
+            union.append(nquads.replace(tail, b" .\n"))
+        try:
+            self._store.bulk_load(b"".join(content + union), format=ox.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
+        except SyntaxError as exc:
+            raise StoreError(f"a build worker sent malformed N-Quads: {exc}") from exc
+        self._extend(list(ox.parse(b"".join(described), format=ox.RdfFormat.N_QUADS)))
+
+    def _extend(self, quads: list[ox.Quad], *, bulk: bool = False) -> None:
         if self.read_only:
             raise StoreError("this store is open read-only; open it for writing to change it")
         try:
-            self._store.extend(quads)
+            if bulk:
+                self._store.bulk_extend(quads)
+            else:
+                self._store.extend(quads)
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
 
@@ -220,6 +272,21 @@ class Store:
         """Release the store: pyoxigraph closes it when the object is collected."""
         self.flush()
         del self._store
+
+
+def serialise(quads: Iterable[ox.Quad]) -> bytes:
+    """Quads as N-Quads, the form ``replace_serialised_graphs`` takes."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def parse_graphs(add: Mapping[str, bytes]) -> dict[str, list[ox.Quad]]:
+    """Graph → the quads its N-Quads hold."""
+    try:
+        return {
+            graph: list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) for graph, nquads in add.items()
+        }
+    except SyntaxError as exc:
+        raise StoreError(f"malformed N-Quads for a graph: {exc}") from exc
 
 
 def union_update(clear: Iterable[str], add: Mapping[str, list[ox.Quad]]) -> str:

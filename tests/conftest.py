@@ -165,6 +165,16 @@ def fill(store: Store, base: str = BASE) -> Store:
     return store
 
 
+def generated_corpus(out: Path, count: int, seed: int) -> Path:
+    """``count`` documents of benchmarks/generate_corpus.py in ``out``, as a user makes them."""
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/generate_corpus.py"), "--count", str(count),
+         "--out", str(out), "--seed", str(seed), "--overwrite"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return out
+
+
 def build_store(path: Path, base: str = BASE) -> Path:
     """Make the on-disk store the interface tests run against, and close it.
 
