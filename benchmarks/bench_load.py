@@ -18,7 +18,8 @@ connections (a second loadgen process) send nothing but long queries, which keep
 the worker pool busy all the time.  Printed: requests, errors and p50/p99 per kind
 for each run, the cheap kinds' p99 without and with the long ones (starvation shows
 as the second far above the first), and the server's RSS (the uvicorn process, and
-with its workers) sampled every ``--rss-every`` seconds across both runs.  Expected: 0 errors, and RSS flat.  Everything is written under
+with its workers) sampled every ``--rss-every`` seconds across both runs.  Expected: 0 errors, and RSS flat.
+Everything is written under
 ``--workdir`` (results in ``load-results.json``).  Not a pytest test.
 """
 
@@ -39,7 +40,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_service import (  # noqa: E402  (a script beside this one)
+from bench_service import (
     JSON_RESULTS,
     KG,
     LOADGEN,
@@ -123,7 +124,7 @@ def build_mix(
     lists = {kind: list(scenarios[name].urls) for kind, (name, _check) in by_kind.items()}
     longest = max(len(urls) for urls in lists.values())
     for i in range(longest):
-        for kind, (name, check) in by_kind.items():
+        for kind, (_name, check) in by_kind.items():
             urls = lists[kind]
             request: dict[str, Any] = {"url": urls[i % len(urls)], "kind": kind}
             if kind == "SPARQL cited-by":
@@ -226,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                headers={"Accept": JSON_RESULTS}, timeout=60, trust_env=False)  # fmt: skip
             answer.raise_for_status()
             notes.append(f"long query alone: {1000 * (time.perf_counter() - started):.0f} ms, "
-                         f"{len(answer.json()['results']['bindings'])} rows: {' '.join(query.split())[-90:]}")  # fmt: skip
+                         f"{len(answer.json()['results']['bindings'])} rows: "
+                         f"{' '.join(query.split())[-90:]}")  # fmt: skip
         assert server.process is not None
         sampler = RssSampler(server.process.pid, args.rss_every)
         sampler.start()

@@ -551,7 +551,7 @@ def print_table(rows: list[tuple[Scenario, int, dict[str, Any]]]) -> None:
         ))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for n, line in enumerate(lines):
-        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
         print("  ".join(cells))
         if n == 0:
             print("  ".join("-" * w for w in widths))

@@ -525,7 +525,7 @@ def issuers_of(place: Place, year: int) -> list[Issuer]:
     if place.level == "national":
         kinds = ("office", "health", "health", "insurance", "insurance", "tcm", "health")
         out = []
-        for (name, codes), kind in zip(NATIONAL_ISSUERS, kinds):
+        for (name, codes), kind in zip(NATIONAL_ISSUERS, kinds, strict=True):
             if year < NATIONAL_FOUNDED.get(name, 0):
                 continue
             if not renamed:

@@ -157,7 +157,14 @@ def part_quads(quads: list[ox.Quad], text: str, graph: str, settings: Settings) 
     """
     # The document node names its file, as the graph node does in the manifest.
     notice = next(
-        (q.subject for q in quads if q.predicate == _SOURCE_FILE and q.subject.value != graph), None
+        (
+            q.subject
+            for q in quads
+            if q.predicate == _SOURCE_FILE
+            and isinstance(q.subject, ox.NamedNode)
+            and q.subject.value != graph
+        ),
+        None,
     )
     if notice is None:
         return []
@@ -208,7 +215,11 @@ def metadata_wins(extraction: Extraction) -> list[Disagreement]:
             fact = facts["issuer" if name == "issuers" else name]
             disagreements.append(
                 Disagreement(
-                    extraction.document.path, name, _shown(text_value), _shown(value), fact.source
+                    extraction.document.path,
+                    name,
+                    _shown(text_value),
+                    _shown(value) or "",
+                    fact.source,
                 )
             )
         setattr(header, name, value)
@@ -235,7 +246,7 @@ def _shown(value: object) -> str | None:
     return value  # type: ignore[return-value]
 
 
-def search_index_file(store: Store, settings: Settings) -> Path | None:
+def search_index_file(store: Store | RemoteStore, settings: Settings) -> Path | None:
     """The search index the build keeps in step with ``store``; None keeps it in memory.
 
     ``settings.search_index_path`` when set; else beside an on-disk store; for a remote
@@ -247,12 +258,12 @@ def search_index_file(store: Store, settings: Settings) -> Path | None:
     return settings.search_index_file(store.path)
 
 
-def indexed_sources(store: Store) -> dict[str, tuple[str, str]]:
+def indexed_sources(store: Store | RemoteStore) -> dict[str, tuple[str, str]]:
     """Source path → (graph IRI, content hash) of every document in the store."""
     return {row["source"]: (row["g"], row["hash"]) for row in _manifest_rows(store)}
 
 
-def _manifest_rows(store: Store) -> list[dict[str, str]]:
+def _manifest_rows(store: Store | RemoteStore) -> list[dict[str, str]]:
     # A query, not the store's quad index, so that a remote store answers it too.
     rows = store.select(_MANIFEST)
     return [
@@ -363,7 +374,7 @@ def default_workers(files: int) -> int:
 
 def build(
     corpus: Path,
-    store: Store,
+    store: Store | RemoteStore,
     settings: Settings,
     *,
     progress: Callable[[str, int, int], None] | None = None,
@@ -475,8 +486,9 @@ def build(
             report.replaced.append(outcome.source)
         else:
             report.added.append(outcome.source)
-        kind = "replaced" if previous else "added"
-        report.files.append(replace(row, outcome=kind, quads=outcome.quad_count))
+        report.files.append(
+            replace(row, outcome="replaced" if previous else "added", quads=outcome.quad_count)
+        )
         pending_add[outcome.graph] = outcome.nquads
         report.quads_written += outcome.quad_count
         pending_rows.extend(outcome.search_rows)
@@ -489,8 +501,9 @@ def build(
             pending_remove.append(graph)
             report.removed.append(source)
             suffix = Path(source).suffix.lower()
-            path = str(corpus / source)
-            report.files.append(FileOutcome(source, path, FORMATS.get(suffix, suffix), "removed"))
+            report.files.append(
+                FileOutcome(source, str(corpus / source), FORMATS.get(suffix, suffix), "removed")
+            )
     flush()
     _note_shared_numbers(report, store)
 
@@ -535,7 +548,7 @@ def _note_shared_numbers(report: BuildReport, store: Store | RemoteStore) -> Non
 
 
 def load_catalogue(
-    store: Store,
+    store: Store | RemoteStore,
     settings: Settings,
     csv_path: Path,
     *,

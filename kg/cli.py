@@ -70,7 +70,9 @@ def _where(settings: Settings) -> str:
 @app.command()
 @_reports_errors
 def build(
-    corpus: Annotated[Path, typer.Argument(help="Folder of documents: .txt .md .html .docx .pdf .ofd.")] = Path("corpus"),
+    corpus: Annotated[
+        Path, typer.Argument(help="Folder of documents: .txt .md .html .docx .pdf .ofd.")
+    ] = Path("corpus"),
     store: StoreOption = None,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) if any file fails.")] = False,
     workers: Annotated[
@@ -111,8 +113,8 @@ def build(
     import time
 
     from kg.build import build as run_build
-    from kg.build_report import write_report
     from kg.build import default_workers
+    from kg.build_report import write_report
     from kg.executors import make_executor
     from kg.ingest import iter_corpus
     from kg.store import open_store

@@ -211,8 +211,10 @@ def docs_from_quads(quads: Iterable[ox.Quad], text: str = "") -> list[SearchDoc]
 
     props: dict[tuple[str, str], dict[str, list[str]]] = {}
     for quad in quads:
-        if not isinstance(quad.graph_name, ox.NamedNode) or not isinstance(
-            quad.subject, ox.NamedNode
+        if (
+            not isinstance(quad.graph_name, ox.NamedNode)
+            or not isinstance(quad.subject, ox.NamedNode)
+            or isinstance(quad.object, ox.Triple)  # an RDF 1.2 triple term: no text to index
         ):
             continue
         entry = props.setdefault((quad.graph_name.value, quad.subject.value), {})
@@ -608,10 +610,11 @@ class SearchIndex:
         """
         with self._lock:
             ranked = self._query(page_sql, [*params, limit, offset])
-            if ranked:
-                total = ranked[0][2]
-            else:
-                total = self._query(f"SELECT count(DISTINCT key) FROM ({sql})", params)[0][0]
+            total = (
+                ranked[0][2]
+                if ranked
+                else self._query(f"SELECT count(DISTINCT key) FROM ({sql})", params)[0][0]
+            )
             ids = [row[0] for row in ranked]
             bodies = {
                 row[0]: row[1:]
@@ -740,9 +743,13 @@ def text_score(text: str, query: str) -> float | None:
     return float(total)
 
 
+# What pyoxigraph's query(custom_functions=...) takes (a dict is invariant in its values).
+SparqlFunction = Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
+
+
 def custom_functions(
     index: SearchIndex | None = None,
-) -> dict[ox.NamedNode, Callable[..., ox.Literal | None]]:
+) -> dict[ox.NamedNode, SparqlFunction]:
     """SPARQL functions for ``pyoxigraph.Store.query(custom_functions=...)``.
 
     ``fn:search(?text, "query")`` needs no index; ``fn:rank(?iri, "query")`` is
@@ -757,7 +764,7 @@ def custom_functions(
         score = text_score(term.value, query.value)
         return None if score is None else ox.Literal(score)
 
-    functions: dict[ox.NamedNode, Callable[..., ox.Literal | None]] = {
+    functions: dict[ox.NamedNode, SparqlFunction] = {
         ox.NamedNode(SEARCH_FUNCTION_IRI): search
     }
     if index is not None:

@@ -129,7 +129,9 @@ class Store:
         ):
             self.replace_graphs(remove, parse_graphs(add), bulk=bulk)
             return
-        content, union, described = [], [], []
+        content: list[bytes] = []
+        union: list[bytes] = []
+        described: list[bytes] = []
         for graph, nquads in add.items():
             node = str(ox.NamedNode(graph)).encode()
             head, tail = node + b" ", b" " + node + b" .\n"
@@ -218,7 +220,9 @@ class Store:
         return rows_of(self.query(sparql, **kwargs))
 
     def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
-        return self._store.dump(format=fmt)
+        dumped = self._store.dump(format=fmt)
+        assert dumped is not None  # no output file given: pyoxigraph returns the bytes
+        return dumped
 
     def flush(self) -> None:
         if not self.read_only and self.path is not None:

@@ -68,9 +68,12 @@ def test_a_bulk_load_cut_short_is_built_again_whole(
 @pytest.mark.parametrize(
     ("literal", "nquads_line"),
     [
-        ("一行", '<https://example.org/s> <https://example.org/p> "一行" <%s> .' % G),
+        ("一行", f'<https://example.org/s> <https://example.org/p> "一行" <{G}> .'),
         # A literal that ends like an N-Quads line: the escaped newline keeps it whole.
-        (f"甲 <{G}> .\n乙", '<https://example.org/s> <https://example.org/p> "甲 <%s> .\\n乙" <%s> .' % (G, G)),
+        (
+            f"甲 <{G}> .\n乙",
+            f'<https://example.org/s> <https://example.org/p> "甲 <{G}> .\\n乙" <{G}> .',
+        ),
     ],
     ids=["plain", "literal-ending-like-a-line"],
 )

@@ -20,8 +20,8 @@ import pytest
 
 from kg.build import build
 from kg.config import Settings
-from kg.executors import DaskExecutor, make_executor
 from kg.errors import KgError
+from kg.executors import DaskExecutor, make_executor
 from kg.store import Store
 from tests.conftest import generated_corpus
 
