@@ -38,13 +38,14 @@ browser:
 			--no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/audit.py
 
 # Static checks: ruff's rule set and mypy, both configured in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # Known vulnerabilities in the installed dependencies (pip-audit, needs pypi.org);

@@ -279,9 +279,7 @@ async def answer_query(
             answer = await run_in_threadpool(sandbox.run, job, timeout)
         else:
             index_file = settings.search_index_file(store.path)
-            answer = await in_thread_with_timeout(
-                timeout, _run_in_process, store, job, index_file
-            )
+            answer = await in_thread_with_timeout(timeout, _run_in_process, store, job, index_file)
     if answer.body is None:
         table = GRAPH_FORMATS if answer.form == GRAPH else RESULT_FORMATS
         offered = ", ".join(dict.fromkeys(m for m, _ in table))

@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, nargs="+", default=[1000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--executor", nargs="+", default=["local"], choices=["local", "dask"])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per setting; the median is kept")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per setting; the median is kept"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-build"))
     parser.add_argument("--profile", action="store_true", help="one profiled local 1-worker run")
     args = parser.parse_args(argv)
@@ -152,12 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for docs in args.docs:
         corpus = corpus_for(args.workdir, docs)
-        settings = [("local", 1)] if args.profile else [
-            (executor, workers) for executor in args.executor for workers in args.workers
-        ]
+        settings = (
+            [("local", 1)]
+            if args.profile
+            else [(executor, workers) for executor in args.executor for workers in args.workers]
+        )
         for executor, workers in settings:
             store = args.workdir / f"store-{docs}-{executor}-{workers}"
-            runs = [build_once(corpus, store, executor, workers, args.profile) for _ in range(args.repeat)]
+            runs = [
+                build_once(corpus, store, executor, workers, args.profile)
+                for _ in range(args.repeat)
+            ]
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
             row = {"docs": docs, "executor": executor, "workers": workers, **median}
             results.append(row)

@@ -248,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("\n".join(["", *machine_info(), f"store: {facts.get('build_summary', '')}", *notes]))
     print_run(f"cheap kinds alone, {cheap_clients} clients", alone)
-    print_run(f"cheap kinds, {cheap_clients} clients, while {args.long_clients} more send long SPARQL", loaded)
+    print_run(
+        f"cheap kinds, {cheap_clients} clients, while {args.long_clients} more send long SPARQL",
+        loaded,
+    )
     print_run(f"long SPARQL, {args.long_clients} clients, at the same time", long_result)
     without, with_long = _cheap_p99(alone), _cheap_p99(loaded)
     print(f"\ncheap kinds' p99 (slowest kind): {without:.1f} ms alone, {with_long:.1f} ms with "

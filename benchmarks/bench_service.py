@@ -551,7 +551,9 @@ def print_table(rows: list[tuple[Scenario, int, dict[str, Any]]]) -> None:
         ))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for n, line in enumerate(lines):
-        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
+        cells = [line[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
+        ]
         print("  ".join(cells))
         if n == 0:
             print("  ".join("-" * w for w in widths))
@@ -616,7 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=("most", "typical"),
         default="most",
         help="cited-by numbers: the most-cited documents (a worst case, default) or "
-        "documents cited 2 to 5 times (the common case)"
+        "documents cited 2 to 5 times (the common case)",
     )
     args = parser.parse_args(argv)
     if args.docs < 1 or args.duration <= 0 or args.concurrency < 1 or args.repeat < 1:

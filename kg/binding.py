@@ -115,5 +115,3 @@ def _values_row(bindings: list[tuple[str, str]]) -> str:
 def _mask(sparql: str) -> str:
     """``sparql`` with strings, IRIs and comments blanked, offsets kept, to find syntax in."""
     return _LEXEMES.sub(lambda m: " " * len(m.group(0)), sparql)
-
-

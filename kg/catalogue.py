@@ -155,4 +155,3 @@ def joint_issuers(title: str | None, issuers: list[str]) -> list[str] | None:
         if wanted < {_compact(i) for i in listed}
     ]
     return list(fits[0]) if len(set(fits)) == 1 else None
-

@@ -32,7 +32,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-catalogue_app = typer.Typer(help="Manage policy catalogues (authority files).", no_args_is_help=True)
+catalogue_app = typer.Typer(
+    help="Manage policy catalogues (authority files).", no_args_is_help=True
+)
 app.add_typer(catalogue_app, name="catalogue")
 
 err = Console(stderr=True, soft_wrap=True)
@@ -84,7 +86,9 @@ def build(
     ] = None,
     executor: Annotated[
         str,
-        typer.Option(help="Where extraction runs: local (processes here) or dask (a Dask cluster)."),
+        typer.Option(
+            help="Where extraction runs: local (processes here) or dask (a Dask cluster)."
+        ),
     ] = "local",
     scheduler: Annotated[
         str | None,
@@ -202,7 +206,8 @@ class OutputFormat:
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Documents, or folders of them.")],
     format: Annotated[
-        str, typer.Option("--format", help="json: one object per line (FORMAT.md); pretty: indented.")
+        str,
+        typer.Option("--format", help="json: one object per line (FORMAT.md); pretty: indented."),
     ] = "json",
 ) -> None:
     """Print the facts of each document in the gold format (JSON Lines)."""
@@ -238,7 +243,8 @@ def evaluate_command(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     misses: Annotated[
-        bool, typer.Option("--misses", help="Also list every missed and spurious fact, per document.")
+        bool,
+        typer.Option("--misses", help="Also list every missed and spurious fact, per document."),
     ] = False,
 ) -> None:
     """Score extraction against gold facts: precision, recall and F1 per field."""
@@ -287,7 +293,11 @@ def _load_predictions(path: Path) -> dict[str, dict[str, Any]]:
     if path.is_dir():
         records = [to_record(process(ingest(p))) for p in iter_corpus(path)]
     elif path.is_file():
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = [
+            json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     else:
         raise KgError(f"{path} is neither a predictions file nor a corpus folder")
     return {Path(r["source"]).name: r for r in records}
@@ -341,9 +351,7 @@ def _rows(result: Any) -> list[dict[str, Any]]:
         return [{"ask": bool(result)}]
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        return [
-            {n: (None if s[n] is None else s[n].value) for n in names} for s in result
-        ]
+        return [{n: (None if s[n] is None else s[n].value) for n in names} for s in result]
     return [
         {"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
         for t in result
@@ -395,7 +403,9 @@ def validate(store: StoreOption = None) -> None:
 @catalogue_app.command("add")
 @_reports_errors
 def catalogue_add(
-    csv_file: Annotated[Path, typer.Argument(help="CSV with columns number,title,issuer,date,url.")],
+    csv_file: Annotated[
+        Path, typer.Argument(help="CSV with columns number,title,issuer,date,url.")
+    ],
     name: Annotated[str, typer.Option(help="Short name of this catalogue's graph.")] = "extra",
     store: StoreOption = None,
 ) -> None:
@@ -438,7 +448,9 @@ def serve(
         raise KgError(f"no store at {settings.store_path}: run `kg build` first")
     # The service reads its settings from the environment, like any deployment.
     os.environ["KG_STORE_PATH"] = str(settings.store_path)
-    err.print(f"serving {_where(settings)} on http://{settings.host}:{settings.port} (docs at /docs)")
+    err.print(
+        f"serving {_where(settings)} on http://{settings.host}:{settings.port} (docs at /docs)"
+    )
     # By import string: the library never imports the api package itself.
     uvicorn.run(
         "api.main:create_app",

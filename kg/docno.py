@@ -303,8 +303,12 @@ def _issuer_codes() -> tuple[tuple[str, str, int | None, int | None], ...]:
     text = _ISSUER_CODES_CSV.read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     codes = [
-        (row["code"], row["issuer"], int(row["from"]) if row["from"] else None,
-         int(row["to"]) if row["to"] else None)
+        (
+            row["code"],
+            row["issuer"],
+            int(row["from"]) if row["from"] else None,
+            int(row["to"]) if row["to"] else None,
+        )
         for row in rows
     ]
     return tuple(sorted(codes, key=lambda row: -len(row[0])))
@@ -319,4 +323,3 @@ def issuer_of(number: DocNumber) -> str | None:
         if (since is None or number.year >= since) and (until is None or number.year < until):
             return issuer
     return None
-

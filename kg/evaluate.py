@@ -40,9 +40,36 @@ HEADER_FIELDS = ("number", "issuer", "title", "date", "type")  # summed as ``doc
 
 # 文种 heads, longest first, so that a compound type (实施意见, 工作方案) counts by its head.
 DOCUMENT_TYPE_HEADS = (
-    "通知", "意见", "办法", "方案", "规划", "计划", "纲要", "规定", "细则", "决定", "报告",
-    "答复", "批复", "复函", "函", "通报", "公告", "通告", "解读", "指南", "标准", "规范",
-    "要点", "总结", "情况", "条例", "决议", "命令", "议案", "纪要",
+    "通知",
+    "意见",
+    "办法",
+    "方案",
+    "规划",
+    "计划",
+    "纲要",
+    "规定",
+    "细则",
+    "决定",
+    "报告",
+    "答复",
+    "批复",
+    "复函",
+    "函",
+    "通报",
+    "公告",
+    "通告",
+    "解读",
+    "指南",
+    "标准",
+    "规范",
+    "要点",
+    "总结",
+    "情况",
+    "条例",
+    "决议",
+    "命令",
+    "议案",
+    "纪要",
 )
 _SAME_JURISDICTION = {"全国": "中华人民共和国"}
 ANSWER_FIELDS = ("body", "session", "kind", "number", "title", "proposer")
@@ -360,9 +387,7 @@ def _score_tasks(report: Report, predicted: Mapping, gold: Mapping) -> None:
         number = task_number(task.get("number"))
         gold_units = {n for u in task.get("responsible") or [] if (n := norm(u))}
         mine = _same_task(predicted_tasks.get(number) or [], task)
-        units = {
-            aliases.get(n, n) for u in (mine or {}).get("responsible") or [] if (n := norm(u))
-        }
+        units = {aliases.get(n, n) for u in (mine or {}).get("responsible") or [] if (n := norm(u))}
         score.tp += len(units & gold_units)
         score.fp += len(units - gold_units)
         score.fn += len(gold_units - units)
@@ -407,7 +432,9 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
     return gold
 
 
-def evaluate(gold: Mapping[str, Mapping[str, Any]], predicted: Mapping[str, Mapping[str, Any]]) -> Report:
+def evaluate(
+    gold: Mapping[str, Mapping[str, Any]], predicted: Mapping[str, Mapping[str, Any]]
+) -> Report:
     """Score predicted records (keyed by source file name) against gold records."""
     report = Report()
     for source, gold_record in gold.items():

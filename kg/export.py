@@ -490,7 +490,9 @@ def _to_networkx(triples: list[ox.Triple], *, folds: Mapping[str, str], roles: b
         elif p == RDF_TYPE:
             classes[s].append(obj.value)
         elif p in FOLDED:
-            literals[s][FOLDED[p]].append(obj.value if p == SCHEMA + "url" else short_name(obj.value))
+            literals[s][FOLDED[p]].append(
+                obj.value if p == SCHEMA + "url" else short_name(obj.value)
+            )
         elif p in folds:
             folded.append((s, folds[p], _term_id(obj)))
         else:

@@ -157,7 +157,9 @@ def _gazetteer() -> _Gazetteer:
         )
     names: dict[str, list[Place]] = {}
     for place in by_code.values():
-        if place.name in _PLACEHOLDERS or (place.level == "town" and _KIND_OF_ZONE.match(place.name)):
+        if place.name in _PLACEHOLDERS or (
+            place.level == "town" and _KIND_OF_ZONE.match(place.name)
+        ):
             continue
         names.setdefault(place.name, []).append(place)
     for place in list(by_code.values()):

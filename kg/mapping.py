@@ -54,6 +54,7 @@ RELATION_PREDICATES: Mapping[str, URIRef] = {
 
 SUBMISSION_CLASSES: Mapping[str, URIRef] = {"提案": HP.Proposal, "建议": HP.Suggestion}
 
+
 def canonical_number(text: str) -> str:
     """The canonical 文号, or the stripped text when the parser does not know its shape."""
     try:

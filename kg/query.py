@@ -327,7 +327,9 @@ def cites(store: Store, number: str, *, queries_dir: Path | None = None) -> list
     return [DocRef(r["cited"] or "", r.get("citedNumber"), r.get("citedTitle")) for r in rows]
 
 
-_EXISTS = "SELECT ?number WHERE { ?doc <http://data.europa.eu/eli/ontology#id_local> ?number } LIMIT 1"
+_EXISTS = (
+    "SELECT ?number WHERE { ?doc <http://data.europa.eu/eli/ontology#id_local> ?number } LIMIT 1"
+)
 
 
 def _known_number(store: Store, canonical: str) -> None:

@@ -43,8 +43,6 @@ UPDATE_TIMEOUT_S = 600.0  # a build batch of a few hundred documents is one requ
 START_HINT = "oxigraph serve --location var/oxigraph --bind 127.0.0.1:7878"
 
 
-
-
 def endpoints(endpoint: str, update_endpoint: str | None = None) -> tuple[str, str]:
     """The query and update URLs for a configured endpoint.
 

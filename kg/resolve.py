@@ -125,7 +125,9 @@ def local_name(place: Place) -> str:
 
 
 # A division of a bureau after the bureau's name: 中医局|科教处, 卫生健康委|医政科.
-_DIVISION = re.compile(r"(?P<body>[\u4e00-\u9fff]{2,}?[局委厅办])(?P<division>[\u4e00-\u9fff]{2,4}[处科股])$")
+_DIVISION = re.compile(
+    r"(?P<body>[\u4e00-\u9fff]{2,}?[局委厅办])(?P<division>[\u4e00-\u9fff]{2,4}[处科股])$"
+)
 
 
 def _abbreviates(short: str, full: str) -> bool:

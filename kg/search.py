@@ -616,14 +616,18 @@ class SearchIndex:
                 else self._query(f"SELECT count(DISTINCT key) FROM ({sql})", params)[0][0]
             )
             ids = [row[0] for row in ranked]
-            bodies = {
-                row[0]: row[1:]
-                for row in self._query(
-                    f"SELECT id, key, type, title, text, extra FROM entries"
-                    f" WHERE id IN ({', '.join('?' * len(ids))})",
-                    ids,
-                )
-            } if ids else {}
+            bodies = (
+                {
+                    row[0]: row[1:]
+                    for row in self._query(
+                        f"SELECT id, key, type, title, text, extra FROM entries"
+                        f" WHERE id IN ({', '.join('?' * len(ids))})",
+                        ids,
+                    )
+                }
+                if ids
+                else {}
+            )
         items = []
         for id_, score, _total in ranked:
             key, type_, title, text, extra = bodies[id_]
@@ -764,9 +768,7 @@ def custom_functions(
         score = text_score(term.value, query.value)
         return None if score is None else ox.Literal(score)
 
-    functions: dict[ox.NamedNode, SparqlFunction] = {
-        ox.NamedNode(SEARCH_FUNCTION_IRI): search
-    }
+    functions: dict[ox.NamedNode, SparqlFunction] = {ox.NamedNode(SEARCH_FUNCTION_IRI): search}
     if index is not None:
         cache: dict[str, dict[str, float]] = {}
 

@@ -93,7 +93,9 @@ class Store:
             # A graph the store has never had needs no deletions: a plain transactional
             # insert of its quads and their default-graph copies is twice as fast as
             # parsing the same data as SPARQL.
-            union = [ox.Quad(q.subject, q.predicate, q.object) for quads in fresh.values() for q in quads]
+            union = [
+                ox.Quad(q.subject, q.predicate, q.object) for quads in fresh.values() for q in quads
+            ]
             named = [
                 ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
                 for graph, quads in fresh.items()
@@ -124,8 +126,10 @@ class Store:
         subject is the graph) goes last, in a transaction, as in ``replace_graphs``.
         """
         remove = set(remove)
-        if not bulk or remove or any(
-            self._store.contains_named_graph(ox.NamedNode(graph)) for graph in add
+        if (
+            not bulk
+            or remove
+            or any(self._store.contains_named_graph(ox.NamedNode(graph)) for graph in add)
         ):
             self.replace_graphs(remove, parse_graphs(add), bulk=bulk)
             return
@@ -287,7 +291,8 @@ def parse_graphs(add: Mapping[str, bytes]) -> dict[str, list[ox.Quad]]:
     """Graph → the quads its N-Quads hold."""
     try:
         return {
-            graph: list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) for graph, nquads in add.items()
+            graph: list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+            for graph, nquads in add.items()
         }
     except SyntaxError as exc:
         raise StoreError(f"malformed N-Quads for a graph: {exc}") from exc

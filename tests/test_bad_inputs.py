@@ -310,9 +310,7 @@ def test_the_report_lists_every_file_once_and_sums_up(bad_build: dict[str, Any])
     report = bad_build["report"]
     sources = [row["source"] for row in report["files"]]
     assert len(sources) == len(set(sources))
-    on_disk = {
-        p.relative_to(bad_build["corpus"]).as_posix() for p in bad_build["corpus"].iterdir()
-    }
+    on_disk = {p.relative_to(bad_build["corpus"]).as_posix() for p in bad_build["corpus"].iterdir()}
     assert set(sources) == on_disk
     summary = report["summary"]
     assert summary["files"] == len(sources)

@@ -214,8 +214,13 @@ def test_cli_adds_a_catalogue_in_its_own_graph_and_leaves_no_log(tmp_path: Path)
         ("某某县人民政府关于加强乡村医生队伍建设的意见", ["某某县人民政府"], None),
         (None, ["国务院"], None),
     ],
-    ids=["press-copy-drops-the-first-author", "already-complete", "not-an-author",
-         "not-in-the-catalogue", "no-title"],
+    ids=[
+        "press-copy-drops-the-first-author",
+        "already-complete",
+        "not-an-author",
+        "not-in-the-catalogue",
+        "no-title",
+    ],
 )
 def test_joint_issuers_come_from_the_catalogue(title, issuers, expected) -> None:
     assert joint_issuers(title, issuers) == expected

@@ -16,8 +16,10 @@ HEAD = (
 CASES = [
     pytest.param(
         "根据《国务院办公厅关于推进医疗联合体建设和发展的指导意见》（国办发〔2017〕32号）和《“健康中国2030”规划纲要》要求，制定本方案。",
-        [("国办发〔2017〕32号", "国务院办公厅关于推进医疗联合体建设和发展的指导意见"),
-         (None, "“健康中国2030”规划纲要")],
+        [
+            ("国办发〔2017〕32号", "国务院办公厅关于推进医疗联合体建设和发展的指导意见"),
+            (None, "“健康中国2030”规划纲要"),
+        ],
         id="title-with-number-and-title-only",
     ),
     pytest.param(
@@ -25,7 +27,12 @@ CASES = [
         "《鄂尔多斯市进一步完善医疗卫生服务体系实施方案》已经市人民政府2024年第7次常务会议审议通过,"
         "现印发给你们。为深入贯彻《内蒙古自治区人民政府办公厅关于印发进一步完善医疗卫生服务体系实施方案的通知》"
         "(内政办发〔2023〕61号)要求,制定本方案。",
-        [("内政办发〔2023〕61号", "内蒙古自治区人民政府办公厅关于印发进一步完善医疗卫生服务体系实施方案的通知")],
+        [
+            (
+                "内政办发〔2023〕61号",
+                "内蒙古自治区人民政府办公厅关于印发进一步完善医疗卫生服务体系实施方案的通知",
+            )
+        ],
         id="the-text-the-notice-issues-is-no-citation",
     ),
     pytest.param(
@@ -52,8 +59,10 @@ CASES = [
     pytest.param(
         "转发《国家卫生健康委关于印发医疗机构检查检验结果互认管理办法的通知》"
         "（国卫医发〔2022〕6号），并结合《医疗机构检查检验结果互认管理办法》做好互认。",
-        [("国卫医发〔2022〕6号", "国家卫生健康委关于印发医疗机构检查检验结果互认管理办法的通知"),
-         (None, "医疗机构检查检验结果互认管理办法")],
+        [
+            ("国卫医发〔2022〕6号", "国家卫生健康委关于印发医疗机构检查检验结果互认管理办法的通知"),
+            (None, "医疗机构检查检验结果互认管理办法"),
+        ],
         id="notice-and-the-measures-it-issues",
     ),
     pytest.param(
@@ -90,7 +99,8 @@ def test_citations(body: str, expected: list[tuple[str | None, str | None]]) -> 
 
 def test_own_number_and_title_are_not_citations() -> None:
     document = make_document(
-        HEAD + "现将《某某市卫生健康委员会关于做好基层卫生工作的通知》印发给你们（某卫发〔2024〕1号）。"
+        HEAD
+        + "现将《某某市卫生健康委员会关于做好基层卫生工作的通知》印发给你们（某卫发〔2024〕1号）。"
     )
     header, answered = extract_header(document)
     assert extract_citations(document, header, answered) == []
@@ -103,7 +113,9 @@ def test_the_text_a_notice_issues_is_not_cited_under_its_placed_name() -> None:
     )
     document = make_document(text)
     header, answered = extract_header(document)
-    assert [c.title for c in extract_citations(document, header, answered)] == ["乡村医生从业管理条例"]
+    assert [c.title for c in extract_citations(document, header, answered)] == [
+        "乡村医生从业管理条例"
+    ]
 
 
 def test_answered_proposal_is_not_a_citation() -> None:
@@ -113,11 +125,15 @@ def test_answered_proposal_is_not_a_citation() -> None:
     )
     document = make_document(text)
     header, answered = extract_header(document)
-    assert [c.title for c in extract_citations(document, header, answered)] == ["乡村医生从业管理条例"]
+    assert [c.title for c in extract_citations(document, header, answered)] == [
+        "乡村医生从业管理条例"
+    ]
 
 
 def test_mentions_point_at_the_original_text() -> None:
-    text = HEAD + "按照《关于促进基层卫生健康事业高质量发展的意见》\n\n（湘政办发〔2021〕79 号）要求。"
+    text = (
+        HEAD + "按照《关于促进基层卫生健康事业高质量发展的意见》\n\n（湘政办发〔2021〕79 号）要求。"
+    )
     document = make_document(text)
     header, answered = extract_header(document)
     (citation,) = extract_citations(document, header, answered)

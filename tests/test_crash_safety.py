@@ -92,7 +92,9 @@ def _snapshot(store_path: Path, *, check: bool = True) -> Snapshot:
         graphs.setdefault(name, set()).add(str(ox.Quad(quad.subject, quad.predicate, quad.object)))
     if check:
         report = validate(
-            q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != CATALOGUE
+            q
+            for q in quads
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != CATALOGUE
         )
         assert report.conforms, str(report)
     del quads
@@ -151,7 +153,9 @@ def _indexed(store: Path) -> tuple[int, bool]:
     return len(graphs - {CATALOGUE}), CATALOGUE in graphs
 
 
-def _wait_for(process: subprocess.Popen[bytes], store: Path, documents: int, catalogue: bool) -> None:
+def _wait_for(
+    process: subprocess.Popen[bytes], store: Path, documents: int, catalogue: bool
+) -> None:
     while process.poll() is None:
         done, has_catalogue = _indexed(store)
         if done >= documents and (has_catalogue or not catalogue):

@@ -36,14 +36,24 @@ SELECT DISTINCT ?number WHERE {
 
 def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(KG), *args], check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        [str(KG), *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("e2e")
-    return {**os.environ, "KG_CONFIG": str(home / "absent.toml"), "KG_STORE_PATH": str(home / "store")}
+    return {
+        **os.environ,
+        "KG_CONFIG": str(home / "absent.toml"),
+        "KG_STORE_PATH": str(home / "store"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +65,26 @@ def built(env: dict[str, str]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(built: Path, env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    built: Path, env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`kg serve`, started as a user starts it, over the store `kg build` made."""
-    with serving(built, tmp_path_factory.mktemp("serve"), [str(KG), "serve"], KG_CONFIG=env["KG_CONFIG"]) as url:
+    with serving(
+        built, tmp_path_factory.mktemp("serve"), [str(KG), "serve"], KG_CONFIG=env["KG_CONFIG"]
+    ) as url:
         yield url
 
 
 def test_cli_named_query_answers_the_headline_question(built: Path, env: dict[str, str]) -> None:
     result = _kg(
-        "query", "--name", "cited_by", "--param", "number=湘政办发[2021]79号", "--format", "json", env=env
+        "query",
+        "--name",
+        "cited_by",
+        "--param",
+        "number=湘政办发[2021]79号",
+        "--format",
+        "json",
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert {row["citingNumber"] for row in json.loads(result.stdout)} == CITING
@@ -95,8 +116,11 @@ def test_rdflib_sparqlstore_over_the_endpoint(server: str) -> None:
 @pytest.mark.parametrize(
     "variant",
     [
-        "湘政办发〔2021〕79号", "湘政办发[2021]79号", "湘政办发（2021）79号",
-        "湘政办发【2021】79 号", "湘政办发(2021)79号",
+        "湘政办发〔2021〕79号",
+        "湘政办发[2021]79号",
+        "湘政办发（2021）79号",
+        "湘政办发【2021】79 号",
+        "湘政办发(2021)79号",
     ],
 )
 def test_rest_cited_by_accepts_any_bracket_form(server: str, variant: str) -> None:
@@ -111,22 +135,43 @@ def test_rest_cited_by_accepts_any_bracket_form(server: str, variant: str) -> No
 def test_rebuild_is_idempotent_and_replaces_only_changed_documents(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
-    local = {**os.environ, "KG_CONFIG": str(tmp_path / "absent.toml"), "KG_STORE_PATH": str(tmp_path / "s")}
+    local = {
+        **os.environ,
+        "KG_CONFIG": str(tmp_path / "absent.toml"),
+        "KG_STORE_PATH": str(tmp_path / "s"),
+    }
     assert _kg("build", str(corpus), env=local).returncode == 0
-    first = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "json", env=local)
+    first = _kg(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "--format",
+        "json",
+        env=local,
+    )
     again = _kg("build", str(corpus), env=local)
     assert "0 added, 0 replaced, 5 unchanged, 0 removed" in again.stderr
-    second = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "json", env=local)
+    second = _kg(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "--format",
+        "json",
+        env=local,
+    )
     assert json.loads(first.stdout) == json.loads(second.stdout)
 
     reply = corpus / "000_c00da1c6e20d841d.txt"
-    reply.write_text(reply.read_text(encoding="utf-8").replace("姚添委员", "姚添 委员"), encoding="utf-8")
+    reply.write_text(
+        reply.read_text(encoding="utf-8").replace("姚添委员", "姚添 委员"), encoding="utf-8"
+    )
     (corpus / "004_66c316e58a9ebb9f.txt").unlink()
     changed = _kg("build", str(corpus), env=local)
     assert "0 added, 1 replaced, 3 unchanged, 1 removed" in changed.stderr
     graphs = _kg(
-        "query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g <https://w3id.org/cn-health-kg/ontology#sourceFile> ?f } }",
-        "--format", "json", env=local,
+        "query",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g <https://w3id.org/cn-health-kg/ontology#sourceFile> ?f } }",
+        "--format",
+        "json",
+        env=local,
     )
     assert len(json.loads(graphs.stdout)) == 4
 
@@ -135,11 +180,17 @@ def test_a_bad_file_is_reported_and_the_rest_still_built(tmp_path: Path) -> None
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
     (corpus / "broken.txt").write_bytes(b"\xff\xfe\xfa" * 10 + b"\x00\x81\xfe")
-    local = {**os.environ, "KG_CONFIG": str(tmp_path / "absent.toml"), "KG_STORE_PATH": str(tmp_path / "s")}
+    local = {
+        **os.environ,
+        "KG_CONFIG": str(tmp_path / "absent.toml"),
+        "KG_STORE_PATH": str(tmp_path / "s"),
+    }
     lenient = _kg("build", str(corpus), env=local)
     assert lenient.returncode == 0
     assert "5 added" in lenient.stderr and "broken.txt" in lenient.stderr
-    strict = _kg("build", str(corpus), "--strict", env={**local, "KG_STORE_PATH": str(tmp_path / "s2")})
+    strict = _kg(
+        "build", str(corpus), "--strict", env={**local, "KG_STORE_PATH": str(tmp_path / "s2")}
+    )
     assert strict.returncode == 1
     assert "broken.txt" in strict.stderr
 
@@ -157,7 +208,9 @@ def test_search_finds_the_documents_that_mention_a_consortium_kind(server: str) 
 
 
 def test_search_finds_a_programme_by_part_of_its_name(server: str) -> None:
-    body = httpx.get(f"{server}/search", params={"q": "优质服务", "type": "programme"}, timeout=10).json()
+    body = httpx.get(
+        f"{server}/search", params={"q": "优质服务", "type": "programme"}, timeout=10
+    ).json()
     assert "优质服务基层行" in [item["title"] for item in body["items"]]
 
 
@@ -167,7 +220,9 @@ def test_no_telephone_number_is_served(server: str) -> None:
         assert body["total"] == 0, phone
         response = httpx.get(
             f"{server}/sparql",
-            params={"query": f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{phone}")) }} }}'},
+            params={
+                "query": f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{phone}")) }} }}'
+            },
             headers={"Accept": "application/sparql-results+json"},
             timeout=10,
         )

@@ -111,7 +111,12 @@ ENTITY_CASES = [
     ("quoted platform", "依托“健康湘潭”云平台开展远程会诊。", "programme", {"健康湘潭云平台"}),
     ("platform by stem", "持续推进全民健康信息平台建设。", "programme", {"全民健康信息平台"}),
     ("verb before a project", "积极争取县域慢病防治项目资金。", "programme", {"县域慢病防治项目"}),
-    ("procurement platform", "通过省医药集中采购平台签订合同。", "programme", {"省医药集中采购平台"}),
+    (
+        "procurement platform",
+        "通过省医药集中采购平台签订合同。",
+        "programme",
+        {"省医药集中采购平台"},
+    ),
     (
         "slogans are not programmes",
         "围绕“世界家庭医生日”开展宣传，落实“两个允许”要求，坚持“1030”原则。",
@@ -125,7 +130,12 @@ ENTITY_CASES = [
         "agency",
         {"国家卫生健康委基层司", "国家疾控局传染病防控司", "财政部办公厅"},
     ),
-    ("unit of our own body", "于11月30日前报送我委基层卫生健康司。", "agency", {"我委基层卫生健康司"}),
+    (
+        "unit of our own body",
+        "于11月30日前报送我委基层卫生健康司。",
+        "agency",
+        {"我委基层卫生健康司"},
+    ),
     (
         "county-name verb",
         "经县卫生健康局会同县财政局认真研究。",
@@ -145,21 +155,36 @@ ENTITY_CASES = [
         "hospital",
         {"四川大学华西医院", "浙江大学医学院附属第一医院", "河南科技大学第一附属医院"},
     ),
-    ("national institution", "中国疾病预防控制中心负责技术指导。", "hospital", {"中国疾病预防控制中心"}),
+    (
+        "national institution",
+        "中国疾病预防控制中心负责技术指导。",
+        "hospital",
+        {"中国疾病预防控制中心"},
+    ),
     (
         "city medical group after its lead",
         "组建洛阳市中心医院城市医疗集团。",
         "consortium",
         {"洛阳市中心医院城市医疗集团"},
     ),
-    ("quoted word with modifier", "深化“山海”提升工程，推进分级诊疗。", "programme", {"山海提升工程", "分级诊疗"}),
+    (
+        "quoted word with modifier",
+        "深化“山海”提升工程，推进分级诊疗。",
+        "programme",
+        {"山海提升工程", "分级诊疗"},
+    ),
     (
         "plan document is no campaign",
         "按照《DRG/DIP支付方式改革三年行动计划》，深入推进DRG/DIP支付方式改革。",
         "programme",
         {"DRG/DIP支付方式改革"},
     ),
-    ("clause verb stripped", "建设县域医共体一体化信息平台。", "programme", {"县域医共体一体化信息平台"}),
+    (
+        "clause verb stripped",
+        "建设县域医共体一体化信息平台。",
+        "programme",
+        {"县域医共体一体化信息平台"},
+    ),
     # Agencies: working bodies of a standing committee or CPPCC, relative 州 prefixes,
     # a head shared by coordinated places, public centres with a free stem.
     (
@@ -170,11 +195,15 @@ ENTITY_CASES = [
     ),
     (
         "unknown working body, no truncated parent",
-        "抄送：县人大常委会城建工委。", "agency", {"县人大常委会城建工委"},
+        "抄送：县人大常委会城建工委。",
+        "agency",
+        {"县人大常委会城建工委"},
     ),
     (
         "prefecture relative prefix",
-        "在州卫生健康局、州医疗保障局指导下开展评估。", "agency", {"州卫生健康局", "州医疗保障局"},
+        "在州卫生健康局、州医疗保障局指导下开展评估。",
+        "agency",
+        {"州卫生健康局", "州医疗保障局"},
     ),
     (
         "head shared by coordinated places",
@@ -216,26 +245,55 @@ ENTITY_CASES = [
     ),
     (
         "town short name before a community centre",
-        "与伍家岭社区卫生服务中心签约。", "hospital", {"伍家岭社区卫生服务中心"},
+        "与伍家岭社区卫生服务中心签约。",
+        "hospital",
+        {"伍家岭社区卫生服务中心"},
     ),
     (
         "scope words before a community centre",
-        "推进城市社区卫生服务中心和基层社区卫生服务中心建设。", "hospital", set(),
+        "推进城市社区卫生服务中心和基层社区卫生服务中心建设。",
+        "hospital",
+        set(),
     ),
     # Consortia: a specialty stem before 专科联盟, never a scope word.
-    ("specialty stem", "由湘潭市中心医院牵头成立湘潭市慢阻肺专科联盟。", "consortium", {"湘潭市慢阻肺专科联盟"}),
-    ("scope is no specialty", "支持省级医院牵头组建跨区域专科联盟，发挥专科联盟作用。", "consortium", set()),
+    (
+        "specialty stem",
+        "由湘潭市中心医院牵头成立湘潭市慢阻肺专科联盟。",
+        "consortium",
+        {"湘潭市慢阻肺专科联盟"},
+    ),
+    (
+        "scope is no specialty",
+        "支持省级医院牵头组建跨区域专科联盟，发挥专科联盟作用。",
+        "consortium",
+        set(),
+    ),
     # Programmes: clinical centres, slogans, conjuncts, verbs and project heads.
-    ("clinical centres are no programmes", "重点建设胸痛中心、卒中中心和创伤中心。", "programme", set()),
+    (
+        "clinical centres are no programmes",
+        "重点建设胸痛中心、卒中中心和创伤中心。",
+        "programme",
+        set(),
+    ),
     ("quoted 以…为… slogans", "坚持“以患者为中心”，推动“以预防为主”。", "programme", set()),
-    ("two-word verb stripped", "统一建设区域全民健康信息平台。", "programme", {"区域全民健康信息平台"}),
+    (
+        "two-word verb stripped",
+        "统一建设区域全民健康信息平台。",
+        "programme",
+        {"区域全民健康信息平台"},
+    ),
     (
         "conjoined platforms",
         "接入省全民健康信息平台和省医保信息平台。",
         "programme",
         {"省全民健康信息平台", "省医保信息平台"},
     ),
-    ("centre construction project", "加快推进省级区域医疗中心建设项目。", "programme", {"省级区域医疗中心建设项目"}),
+    (
+        "centre construction project",
+        "加快推进省级区域医疗中心建设项目。",
+        "programme",
+        {"省级区域医疗中心建设项目"},
+    ),
     (
         "enumerator and builder are no part of the name",
         "三是依托市人民医院建设远程心电诊断平台。",
@@ -249,9 +307,19 @@ ENTITY_CASES = [
         {"医养结合机构服务质量提升行动"},
     ),
     ("institution before a pilot is its site", "县人民医院试点开展日间手术。", "programme", set()),
-    ("quoted word with an activity", "组织“最美家庭医生”推选活动。", "programme", {"最美家庭医生推选活动"}),
+    (
+        "quoted word with an activity",
+        "组织“最美家庭医生”推选活动。",
+        "programme",
+        {"最美家庭医生推选活动"},
+    ),
     ("quoted creation", "推进“健康促进县”创建。", "programme", {"健康促进县"}),
-    ("prevention and control project", "实施县域地方病防控项目。", "programme", {"县域地方病防控项目"}),
+    (
+        "prevention and control project",
+        "实施县域地方病防控项目。",
+        "programme",
+        {"县域地方病防控项目"},
+    ),
     # Layouts of the real documents in tests/fixtures/real (Beijing, Jiangxi, Hainan, 阜新).
     (
         "hospitals listed beside one named with its province",
@@ -303,7 +371,12 @@ ENTITY_CASES = [
     ),
     ("sector associations are no body", "各行业协会、学会要发挥作用。", "agency", set()),
     # 北京市中医管理局 (2021), 海南 (2025): a counted kind of consortium, a working alliance.
-    ("a counted kind of consortium", "推进京衡共建10个“1+1”中医综合医联体建设。", "consortium", set()),
+    (
+        "a counted kind of consortium",
+        "推进京衡共建10个“1+1”中医综合医联体建设。",
+        "consortium",
+        set(),
+    ),
     ("an alliance of work", "积极打造“1+N”心理关爱工作联盟，整合服务设施。", "consortium", set()),
     (
         "national bodies addressed by their short names",
@@ -405,7 +478,9 @@ def test_lead_and_members_after_the_consortium_heading() -> None:
     assert consortium.name == "龙游县人民医院医共体"
     assert consortium.attributes["lead"] == "龙游县人民医院"
     assert consortium.attributes["members"] == [
-        "湖镇镇中心卫生院", "溪口镇中心卫生院", "龙洲街道社区卫生服务中心"
+        "湖镇镇中心卫生院",
+        "溪口镇中心卫生院",
+        "龙洲街道社区卫生服务中心",
     ]
     assert ("溪口镇中心卫生院", "member_of", "龙游县人民医院医共体") in {
         (r.subject, r.predicate, r.object) for r in relations
@@ -476,8 +551,12 @@ def test_consortium_leads_and_members_in_one_clause(
 
 
 def test_named_addressees_are_agencies() -> None:
-    text = "各市医疗保障局，横琴粤澳深度合作区社会事业局，省医疗保障事务中心：\n现将有关事项通知如下。"
-    header = Header(addressees=["各市医疗保障局", "横琴粤澳深度合作区社会事业局", "省医疗保障事务中心"])
+    text = (
+        "各市医疗保障局，横琴粤澳深度合作区社会事业局，省医疗保障事务中心：\n现将有关事项通知如下。"
+    )
+    header = Header(
+        addressees=["各市医疗保障局", "横琴粤澳深度合作区社会事业局", "省医疗保障事务中心"]
+    )
     entities, _, _ = extract_entities(make_document(text), header)
     assert _names(entities, "agency") == {"横琴粤澳深度合作区社会事业局", "省医疗保障事务中心"}
 
@@ -517,11 +596,19 @@ def test_relations(text: str, expected: tuple[str, str, str] | None) -> None:
 PEOPLE_CASES = [
     ("proposer member", "王建国委员：\n您提出的提案收悉。", ("王建国", "政协委员")),
     ("proposer deputy", "李红梅代表：\n您提出的建议收悉。", ("李红梅", "人大代表")),
-    ("proposer with a courtesy word", "尊敬的王爱珍代表:\n您好!您所提的建议已收悉。", ("王爱珍", "人大代表")),
+    (
+        "proposer with a courtesy word",
+        "尊敬的王爱珍代表:\n您好!您所提的建议已收悉。",
+        ("王爱珍", "人大代表"),
+    ),
     ("signer", "签发人：赵志刚\n", ("赵志刚", "签发人")),
     ("contact with phone", "联系人：周敏；联系电话：0731-84822000", ("周敏", "联系人")),
     ("handler with mobile", "经办人姓名 陈晓\n联系电话 13812345678", ("陈晓", "经办人")),
-    ("contact after its unit", "联系人：县卫生健康局 邝丽娟，联系电话：0753-4432186", ("邝丽娟", "联系人")),
+    (
+        "contact after its unit",
+        "联系人：县卫生健康局 邝丽娟，联系电话：0753-4432186",
+        ("邝丽娟", "联系人"),
+    ),
     (
         "contact in brackets",
         "（联系人：医政医管处 方子涵，电话：0571-87709152）",
@@ -577,28 +664,45 @@ MEMBER_LIST_CASES = [
         "working group named in the heading above",
         "（二）综合协调组\n组 长：安龙柱 （市政府办公厅副调研员）\n副组长：袁 琳 （市卫生局副调研员）\n"
         "王树红 （市教育局副局长）\n负责组织实施防控工作，及时掌握疫情信息。",
-        {("安龙柱", "综合协调组组长"), ("袁琳", "综合协调组副组长"), ("王树红", "综合协调组副组长")},
+        {
+            ("安龙柱", "综合协调组组长"),
+            ("袁琳", "综合协调组副组长"),
+            ("王树红", "综合协调组副组长"),
+        },
     ),
     (
         "several labels on one line",
         "县卫生健康工作领导小组\n组　长：刘建军　副组长：陈明、赵丽华",
-        {("刘建军", "卫生健康工作领导小组组长"), ("陈明", "卫生健康工作领导小组副组长"),
-         ("赵丽华", "卫生健康工作领导小组副组长")},
+        {
+            ("刘建军", "卫生健康工作领导小组组长"),
+            ("陈明", "卫生健康工作领导小组副组长"),
+            ("赵丽华", "卫生健康工作领导小组副组长"),
+        },
     ),
     (
         "spaced labels, names padded to three columns, place dropped from the body",
         "阜蒙县健康专家委员会组成人员\n主 任 委员：杨  阳   县政府副县长\n"
         "副主任委员：张文远   县政府办公室主任\n委      员：韩天元   县卫生健康局副局长\n"
         "          姜  博   县住建局副局长",
-        {("杨阳", "健康专家委员会主任委员"), ("张文远", "健康专家委员会副主任委员"),
-         ("韩天元", "健康专家委员会委员"), ("姜博", "健康专家委员会委员")},
+        {
+            ("杨阳", "健康专家委员会主任委员"),
+            ("张文远", "健康专家委员会副主任委员"),
+            ("韩天元", "健康专家委员会委员"),
+            ("姜博", "健康专家委员会委员"),
+        },
     ),
     ("member units are no people", "成员：县发改局、县财政局、县卫生健康局", set()),
-    ("an academician", "北京中医药大学研修班入选高级研修班，陈可冀院士申报突出贡献中关村奖。",
-     {("陈可冀", "院士")}),
+    (
+        "an academician",
+        "北京中医药大学研修班入选高级研修班，陈可冀院士申报突出贡献中关村奖。",
+        {("陈可冀", "院士")},
+    ),
     ("an academy's academicians are no person", "聘请中国工程院院士担任顾问。", set()),
-    ("contact label typeset with spaces", "联 系 人：蔡海燕   岳松涛\n联系电话：64010910",
-     {("蔡海燕", "联系人"), ("岳松涛", "联系人")}),
+    (
+        "contact label typeset with spaces",
+        "联 系 人：蔡海燕   岳松涛\n联系电话：64010910",
+        {("蔡海燕", "联系人"), ("岳松涛", "联系人")},
+    ),
 ]
 
 
@@ -665,7 +769,10 @@ def test_the_office_of_a_body_with_a_second_name() -> None:
 @pytest.mark.parametrize(
     ("issuer", "expected"),
     [
-        ("凤凰县人民政府办公室", {"县委宣传部", "县融媒体中心", "县工信局", "县工会", "县团委", "县妇联"}),
+        (
+            "凤凰县人民政府办公室",
+            {"县委宣传部", "县融媒体中心", "县工信局", "县工会", "县团委", "县妇联"},
+        ),
         ("国家卫生健康委办公厅", set()),  # no place: a national table's cells are left alone
     ],
 )
@@ -724,7 +831,9 @@ def test_the_plan_a_notice_issues_is_no_programme() -> None:
     # 新乡市人民政府办公室 (2023): the plan's own heading follows the notice.
     text = "新乡市公共卫生体系建设三年行动计划(2023—2025年)\n为健康新乡建设奠定坚实基础。"
     title = "关于印发新乡市公共卫生体系建设三年行动计划(2023—2025年)的通知"
-    entities = extract_entities(make_document(text), Header(issuer="新乡市人民政府办公室", title=title))[0]
+    entities = extract_entities(
+        make_document(text), Header(issuer="新乡市人民政府办公室", title=title)
+    )[0]
     assert _names(entities, "programme") == {"健康新乡"}
 
 
@@ -896,5 +1005,3 @@ def test_no_phone_number_in_any_extracted_field(path: Path) -> None:
     for text in _strings(list(extracted)):
         for phone in PHONES:
             assert phone not in text, (phone, text)
-
-

@@ -9,18 +9,29 @@ from kg.evaluate import evaluate, norm
 GOLD = {
     "a.txt": {
         "source": "a.txt",
-        "document": {"number": "湘政办发〔2021〕79号", "issuer": "湖南省人民政府办公厅",
-                     "title": "关于促进基层卫生健康事业高质量发展的意见", "date": "2021-12-01",
-                     "type": "意见", "jurisdiction": "湖南省"},
+        "document": {
+            "number": "湘政办发〔2021〕79号",
+            "issuer": "湖南省人民政府办公厅",
+            "title": "关于促进基层卫生健康事业高质量发展的意见",
+            "date": "2021-12-01",
+            "type": "意见",
+            "jurisdiction": "湖南省",
+        },
         "answers": None,
         "cites": [
-            {"number": "国办发〔2017〕32号", "title": "国务院办公厅关于推进医疗联合体建设和发展的指导意见"},
+            {
+                "number": "国办发〔2017〕32号",
+                "title": "国务院办公厅关于推进医疗联合体建设和发展的指导意见",
+            },
             {"number": None, "title": "医疗机构管理条例", "aliases": ["《医疗机构管理条例》"]},
         ],
         "agencies": [{"name": "湖南省卫生健康委员会", "aliases": ["省卫生健康委"]}],
         "hospitals": [],
         "consortia": [],
-        "programmes": [{"name": "优质服务基层行", "core": True}, {"name": "分级诊疗", "core": False}],
+        "programmes": [
+            {"name": "优质服务基层行", "core": True},
+            {"name": "分级诊疗", "core": False},
+        ],
         "tasks": [{"number": "1", "responsible": ["湖南省卫生健康委员会"]}],
         "people": [],
     }
@@ -99,7 +110,9 @@ def test_real_gold_conventions_for_the_header(field, gold, predicted) -> None:
 
 
 def test_a_different_type_head_is_a_miss() -> None:
-    report = evaluate({"a.txt": {"document": {"type": "意见"}}}, {"a.txt": {"document": {"type": "通知"}}})
+    report = evaluate(
+        {"a.txt": {"document": {"type": "意见"}}}, {"a.txt": {"document": {"type": "通知"}}}
+    )
     score = report.fields["document.type"]
     assert (score.tp, score.fp, score.fn) == (0, 1, 1)
     assert [(m.field, m.kind, m.value) for m in report.misses] == [
@@ -114,7 +127,9 @@ def test_a_different_type_head_is_a_miss() -> None:
 )
 def test_task_numbers_match_without_brackets(gold_number, predicted_number) -> None:
     gold = {"a.txt": {"tasks": [{"number": gold_number, "responsible": ["江西省财政厅"]}]}}
-    predicted = {"a.txt": {"tasks": [{"number": predicted_number, "responsible": ["江西省财政厅"]}]}}
+    predicted = {
+        "a.txt": {"tasks": [{"number": predicted_number, "responsible": ["江西省财政厅"]}]}
+    }
     report = evaluate(gold, predicted)
     assert report.fields["tasks"].f1 == 1.0
     assert report.fields["tasks.responsible"].f1 == 1.0
@@ -124,11 +139,23 @@ def test_repeated_task_numbers_pair_by_title() -> None:
     """A provincial opinion with appended action plans numbers each plan from （一） again."""
     gold_tasks = [
         {"number": "（一）", "title": "加强学生心理健康教育", "responsible": ["海南省教育厅"]},
-        {"number": "（一）", "title": "加强出生缺陷综合防治服务", "responsible": ["海南省卫生健康委员会"]},
+        {
+            "number": "（一）",
+            "title": "加强出生缺陷综合防治服务",
+            "responsible": ["海南省卫生健康委员会"],
+        },
     ]
     predicted_tasks = [
-        {"number": "一", "title": "加强出生缺陷综合防治服务", "responsible": ["海南省卫生健康委员会"]},
-        {"number": "一", "title": "加强学生心理健康教育和心理健康测试工作", "responsible": ["海南省教育厅"]},
+        {
+            "number": "一",
+            "title": "加强出生缺陷综合防治服务",
+            "responsible": ["海南省卫生健康委员会"],
+        },
+        {
+            "number": "一",
+            "title": "加强学生心理健康教育和心理健康测试工作",
+            "responsible": ["海南省教育厅"],
+        },
     ]
     report = evaluate({"a.txt": {"tasks": gold_tasks}}, {"a.txt": {"tasks": predicted_tasks}})
     assert report.fields["tasks.responsible"].f1 == 1.0
@@ -142,9 +169,21 @@ def test_repeated_task_numbers_pair_by_title() -> None:
 
 
 def test_issuers_of_a_joint_document_are_a_list_field() -> None:
-    gold = {"a.txt": {"document": {"issuer": "国家卫生健康委员会办公厅",
-                                   "issuers": ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅"]}}}
-    predicted = {"a.txt": {"document": {"issuer": "国家卫生健康委员会办公厅",
-                                        "issuers": ["国家卫生健康委员会办公厅"]}}}
+    gold = {
+        "a.txt": {
+            "document": {
+                "issuer": "国家卫生健康委员会办公厅",
+                "issuers": ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅"],
+            }
+        }
+    }
+    predicted = {
+        "a.txt": {
+            "document": {
+                "issuer": "国家卫生健康委员会办公厅",
+                "issuers": ["国家卫生健康委员会办公厅"],
+            }
+        }
+    }
     score = evaluate(gold, predicted).fields["document.issuers"]
     assert (score.tp, score.fp, score.fn) == (1, 0, 1)

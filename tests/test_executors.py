@@ -50,9 +50,12 @@ def cluster():
     """A real Dask cluster: a scheduler and two worker processes, as `dask worker` runs them."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local, Client(local) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local,
+        Client(local) as client,
+    ):
         yield local, client
 
 

@@ -184,7 +184,9 @@ def test_other_result_formats(memory_store: Store, accept: str, media: str) -> N
     plan = fastpath.plan(text)
     assert plan is not None
     answer = fastpath.answer(memory_store.raw, plan, QueryJob(text, results_media=media), 5)
-    assert (answer.media_type or "").startswith(media) and "岳卫字〔2023〕2号" in (answer.body or b"").decode()
+    assert (answer.media_type or "").startswith(media) and "岳卫字〔2023〕2号" in (
+        answer.body or b""
+    ).decode()
 
 
 # --- a property: random anchored patterns over the sample graph --------------------------

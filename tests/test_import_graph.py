@@ -28,7 +28,11 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     pending = [tree]
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+        if (
+            isinstance(node, ast.If)
+            and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING"
+        ):
             pending.extend(node.orelse)
             continue
         nodes.append(node)
@@ -52,7 +56,9 @@ def import_graph() -> nx.DiGraph:
     graph = nx.DiGraph()
     for name, path in paths.items():
         graph.add_node(name)
-        graph.add_edges_from((name, target) for target in _imports(path, set(paths)) if target != name)
+        graph.add_edges_from(
+            (name, target) for target in _imports(path, set(paths)) if target != name
+        )
     return graph
 
 
@@ -65,7 +71,9 @@ def test_the_graph_is_read_from_the_real_modules() -> None:
 
 
 def test_kg_has_no_import_cycle_but_the_known_one() -> None:
-    tangles = [group for group in nx.strongly_connected_components(import_graph()) if len(group) > 1]
+    tangles = [
+        group for group in nx.strongly_connected_components(import_graph()) if len(group) > 1
+    ]
     assert tangles == KNOWN_CYCLES
 
 

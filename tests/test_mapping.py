@@ -590,8 +590,6 @@ def test_telephone_numbers_never_reach_a_literal(phone: str) -> None:
             assert digits[-7:] not in re.sub(r"\D", "", quad.object.value), quad
 
 
-
-
 # --- round trip --------------------------------------------------------------
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)

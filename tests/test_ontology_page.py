@@ -57,7 +57,9 @@ def test_hp_terms_resolve_as_fragments(client: TestClient) -> None:
 
 @pytest.mark.parametrize("how", [{"headers": {"Accept": "text/turtle"}}, {"params": {"format": "ttl"}}],
                          ids=["accept", "format"])  # fmt: skip
-def test_turtle_is_the_file(client: TestClient, declared: Graph, how: dict[str, dict[str, str]]) -> None:
+def test_turtle_is_the_file(
+    client: TestClient, declared: Graph, how: dict[str, dict[str, str]]
+) -> None:
     response = client.get("/ontology", **how)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")

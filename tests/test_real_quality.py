@@ -118,7 +118,9 @@ def test_rest_lists_every_real_document_with_its_header(real_http: httpx.Client)
             continue
         for field in ("issuer", "date", "number"):
             if norm(row.get(field)) != norm(header.get(field)):
-                wrong.append(f"{gold['source']}: {field} {row.get(field)!r} != {header.get(field)!r}")
+                wrong.append(
+                    f"{gold['source']}: {field} {row.get(field)!r} != {header.get(field)!r}"
+                )
         if not row.get("type") or not header["type"].endswith(row["type"]):
             wrong.append(f"{gold['source']}: type {row.get('type')!r} for {header['type']!r}")
     assert wrong == []

@@ -244,7 +244,9 @@ def test_replace_graphs_round_trips_through_the_server(remote: RemoteStore) -> N
     assert set(remote.quads(G2)) == set(_in(G2, SHARED, ONLY_2))
     assert len(remote) == 4 + 3  # two graphs of two, and their set union of three
     rows = remote.select("SELECT ?title WHERE { ?doc <http://purl.org/dc/terms/title> ?title }")
-    assert sorted(r["title"] for r in rows) == sorted([_value(ONLY_1.object), _value(ONLY_2.object)])
+    assert sorted(r["title"] for r in rows) == sorted(
+        [_value(ONLY_1.object), _value(ONLY_2.object)]
+    )
     asked = remote.query(f"ASK {{ {DOC} {NUMBER} {SHARED.object} }}")
     assert isinstance(asked, ox.QueryBoolean) and bool(asked)
     graph = remote.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
@@ -306,7 +308,8 @@ def test_the_default_graph_is_the_set_union_as_in_the_embedded_store(
     assert rows(remote) == rows(local)
     assert sorted(rows(remote)) == sorted(
         json.dumps(
-            {"s": _value(t.subject), "p": t.predicate.value, "o": _value(t.object)}, ensure_ascii=False
+            {"s": _value(t.subject), "p": t.predicate.value, "o": _value(t.object)},
+            ensure_ascii=False,
         )
         for t in expected
     )
@@ -325,7 +328,9 @@ def test_update_keeps_the_default_graph_the_union(remote: RemoteStore) -> None:
         _value(ONLY_2.object),
     }
     remote.update(f"DROP GRAPH <{G1}>")
-    assert {r["o"] for r in remote.select("SELECT ?o WHERE { ?s ?p ?o }")} == {_value(ONLY_2.object)}
+    assert {r["o"] for r in remote.select("SELECT ?o WHERE { ?s ?p ?o }")} == {
+        _value(ONLY_2.object)
+    }
 
 
 def test_substitutions_bind_terms_never_text(remote: RemoteStore) -> None:

@@ -112,7 +112,12 @@ CANONICAL = [
         "长沙市开福区人民政府",
         "长沙市开福区人民代表大会常务委员会法制工作委员会",
     ),
-    ("agency", "市政协社法委", "株洲市人民政府", "中国人民政治协商会议株洲市委员会社会和法制委员会"),
+    (
+        "agency",
+        "市政协社法委",
+        "株洲市人民政府",
+        "中国人民政治协商会议株洲市委员会社会和法制委员会",
+    ),
     # The capital's municipal hospitals, written without their place in Beijing documents.
     ("hospital", "地坛医院", "北京市中医管理局", "首都医科大学附属北京地坛医院"),
     ("hospital", "北京中医医院", "国家中医药管理局", "首都医科大学附属北京中医医院"),
@@ -193,7 +198,11 @@ def test_every_issuer_of_a_joint_document_gets_its_full_name() -> None:
         header=Header(issuer=surfaces[0], issuers=surfaces),
     )
     header = resolve(extraction).header
-    assert header.issuers == ["国家卫生健康委员会办公厅", "中国残疾人联合会办公厅", "国家中医药管理局综合司"]
+    assert header.issuers == [
+        "国家卫生健康委员会办公厅",
+        "中国残疾人联合会办公厅",
+        "国家中医药管理局综合司",
+    ]
     assert header.issuer == header.issuers[0]
 
 
@@ -332,8 +341,14 @@ def test_a_level_word_names_no_place() -> None:
         ("省政务服务办", "江西省人民政府办公厅", "江西省政务服务管理办公室"),
         ("市城管局", "句容市人民政府办公室", "句容市城市管理局"),
     ],
-    ids=["省-then-市场监管局", "市-then-市场监管局", "plain-level-prefix",
-         "provincial-厅-short-form", "政务服务办", "城管局"],
+    ids=[
+        "省-then-市场监管局",
+        "市-then-市场监管局",
+        "plain-level-prefix",
+        "provincial-厅-short-form",
+        "政务服务办",
+        "城管局",
+    ],
 )
 def test_a_level_then_a_body_beginning_with_市_is_one_level(surface, issuer, expected) -> None:
     assert _resolve_one("agency", surface, issuer).name == expected

@@ -106,11 +106,17 @@ def test_mapped_evidence_always_points_at_the_original_text(pieces: list[str]) -
     spans: dict[str, dict[str, str]] = {}
     for quad in quads:
         if quad.predicate.value in (HP + "startOffset", HP + "endOffset", HP + "exact"):
-            assert not isinstance(quad.subject, ox.Triple) and isinstance(quad.object, ox.Literal), quad
-            spans.setdefault(quad.subject.value, {})[quad.predicate.value[len(HP) :]] = quad.object.value
+            assert not isinstance(quad.subject, ox.Triple) and isinstance(
+                quad.object, ox.Literal
+            ), quad
+            spans.setdefault(quad.subject.value, {})[quad.predicate.value[len(HP) :]] = (
+                quad.object.value
+            )
     for evidence, span in spans.items():
         assert text[int(span["startOffset"]) : int(span["endOffset"])] == span["exact"], evidence
-    assert "4221234" not in " ".join(q.object.value for q in quads if isinstance(q.object, ox.Literal))
+    assert "4221234" not in " ".join(
+        q.object.value for q in quads if isinstance(q.object, ox.Literal)
+    )
 
 
 def test_a_catalogue_document_is_shown_with_its_citing_reply(seed_http: httpx.Client) -> None:

@@ -244,14 +244,13 @@ def test_refused_before_reaching_a_remote_store(
 
 
 def test_a_remote_store_still_answers(listener: Listener, remote: RemoteStore) -> None:
-    assert remote.select(listener.fill(BENIGN["in-a-long-string"])) == [{"x": "SERVICE <"
-        + listener.iri + "> {}"}]
+    assert remote.select(listener.fill(BENIGN["in-a-long-string"])) == [
+        {"x": "SERVICE <" + listener.iri + "> {}"}
+    ]
 
 
 @pytest.mark.parametrize("name", HOSTILE_IDS)
-def test_refused_by_kg_query_and_kg_export(
-    listener: Listener, store_path: Path, name: str
-) -> None:
+def test_refused_by_kg_query_and_kg_export(listener: Listener, store_path: Path, name: str) -> None:
     text = _hostile(listener, name)
     runner = CliRunner()
     for args in (

@@ -396,7 +396,10 @@ def _csv_rows(response: httpx.Response) -> tuple[int, bool]:
     ids=["json", "xml", "csv", "tsv"],
 )
 def test_select_is_capped_and_says_so(
-    client: httpx.Client, accept: str, rows_of: Callable[[httpx.Response], tuple[int, bool]], linked: bool
+    client: httpx.Client,
+    accept: str,
+    rows_of: Callable[[httpx.Response], tuple[int, bool]],
+    linked: bool,
 ) -> None:
     response = client.get("/sparql", params={"query": EVERYTHING}, headers={"Accept": accept})
     assert response.status_code == 200, response.text

@@ -68,10 +68,7 @@ BROKEN = [
     ("url-is-a-string", 'd:guoban schema:url "https://www.gov.cn/x.htm" .', "schema:url"),
     (
         "issuer-is-a-programme",
-        (
-            "d:guoban eli:passed_by h:p . h:p a hp:Programme ; "
-            'skos:prefLabel "优质服务基层行" .'
-        ),
+        ('d:guoban eli:passed_by h:p . h:p a hp:Programme ; skos:prefLabel "优质服务基层行" .'),
         "eli:passed_by",
     ),
     ("type-from-wrong-scheme", "d:guoban hp:documentType hp:instkind_cdc .", "hp:documentType"),

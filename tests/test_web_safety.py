@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.server
 
 LOOKUP = (
-    'PREFIX eli: <http://data.europa.eu/eli/ontology#>\n'
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
     'SELECT ?d WHERE { ?d eli:id_local "湘政办发〔2021〕79号" }'
 )
 

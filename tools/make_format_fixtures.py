@@ -58,7 +58,9 @@ def _paragraph_html(paras: list[str]) -> str:
             if text.startswith(("国家卫生健康委办公厅", "2025年"))
             else ""
         )
-        indent = "" if style or text == NUMBER or (text.endswith("：") and len(text) < 40) else "　　"
+        indent = (
+            "" if style or text == NUMBER or (text.endswith("：") and len(text) < 40) else "　　"
+        )
         out.append(f"<p{style}>{indent}{html.escape(text)}</p>")
     return "\n".join(out)
 

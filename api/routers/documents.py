@@ -97,9 +97,7 @@ async def _citations(
     canonical = kq.canonical_number(number)
     refs = await look_up(store, find, store, canonical)
     body = CitationList(number=canonical, items=[DocumentItem.of(r) for r in refs], total=len(refs))
-    return ld.respond(
-        request, body, context, node_id=document_iri(settings.iri_base, canonical)
-    )
+    return ld.respond(request, body, context, node_id=document_iri(settings.iri_base, canonical))
 
 
 # Declared last: ``{number:path}`` would otherwise swallow the /cited-by and /cites suffixes.

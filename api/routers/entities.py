@@ -727,7 +727,11 @@ def get_entity(
     attributes: dict[str, list[str]] = {}
     links = []
     for r in rows:
-        predicate, other, out = kq.bound(r, "predicate"), kq.bound(r, "other"), r["direction"] == "out"
+        predicate, other, out = (
+            kq.bound(r, "predicate"),
+            kq.bound(r, "other"),
+            r["direction"] == "out",
+        )
         is_iri = r.get("otherIsIri") == "true"
         if out and predicate == SKOS + "prefLabel":
             name = name or other
@@ -751,9 +755,8 @@ def get_entity(
         )
         for r in page
     ]
-    evidence = (
-        _evidence_rows(store, {"subject": iri}, evidence_limit)
-        + _evidence_rows(store, {"object": iri}, evidence_limit)
+    evidence = _evidence_rows(store, {"subject": iri}, evidence_limit) + _evidence_rows(
+        store, {"object": iri}, evidence_limit
     )
     counted = kq.run_query(store, "node_evidence_count", {"node": iri})
     total = int(counted[0]["count"] or 0) if counted else 0
@@ -862,10 +865,17 @@ def _evidence_rows(
     # A document stated with two titles gives two rows: ask for a few more than shown.
     asked = None if limit is None else 2 * limit + 1
     for row in kq.run_query(store, "evidence_for_edge", ends, limit=asked):
-        rows.setdefault(kq.bound(row, "evidence"), row)  # a document stated with two titles: keep one
+        rows.setdefault(
+            kq.bound(row, "evidence"), row
+        )  # a document stated with two titles: keep one
     return sorted(
         rows.values(),
-        key=lambda r: (r.get("docNumber") or "", r.get("doc") or "", int(r["start"]), r["evidence"]),
+        key=lambda r: (
+            r.get("docNumber") or "",
+            r.get("doc") or "",
+            int(r["start"]),
+            r["evidence"],
+        ),
     )
 
 

@@ -204,7 +204,9 @@ async def _run_export(
         local = Store(None)
         graph = ox.NamedNode("urn:x-kg:export")
         triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
-        local.replace_graphs([], {graph.value: [ox.Quad(t.subject, t.predicate, t.object) for t in triples]})
+        local.replace_graphs(
+            [], {graph.value: [ox.Quad(t.subject, t.predicate, t.object) for t in triples]}
+        )
         store, query = local, "CONSTRUCT WHERE { ?s ?p ?o }"
     work = functools.partial(kx.export, store, view, fmt, root=root, depth=depth, query=query)
     return await sparql.in_thread_with_timeout(settings.query_timeout_s, work)

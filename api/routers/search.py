@@ -48,11 +48,18 @@ def search(
     response: Response,
     q: Annotated[
         str,
-        Query(min_length=1, max_length=500, examples=["医共体"], description="Words to find; all must match"),
+        Query(
+            min_length=1,
+            max_length=500,
+            examples=["医共体"],
+            description="Words to find; all must match",
+        ),
     ],
     type: Annotated[
         list[str] | None,
-        Query(description=f"Restrict to these kinds: {', '.join(DOC_TYPES)}", examples=[["document"]]),
+        Query(
+            description=f"Restrict to these kinds: {', '.join(DOC_TYPES)}", examples=[["document"]]
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -65,7 +72,14 @@ def search(
         limit=limit,
         offset=offset,
         items=[
-            SearchItem(iri=h.key, type=h.type, title=h.title, snippet=h.snippet, score=h.score, extra=h.extra)
+            SearchItem(
+                iri=h.key,
+                type=h.type,
+                title=h.title,
+                snippet=h.snippet,
+                score=h.score,
+                extra=h.extra,
+            )
             for h in page.items
         ],
     )

@@ -32,7 +32,9 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}$")
 _SESSION = re.compile(r"[一二三四五六七八九十]{1,3}届$")
 _DOCNO_AFTER = re.compile(r"[发函字办]*\s*[〔\[［【（(]\s*\d{4}")  # 国办发〔2017〕: a 文号 prefix
 _QUOTED = re.compile(r"“([^“”\n]{1,30})”")
-_PREVIOUS_PROGRAMME = re.compile(r"[\u4e00-\u9fff”]{0,12}?(?:工程|项目|平台|系统|行动|计划)[和及与、]")
+_PREVIOUS_PROGRAMME = re.compile(
+    r"[\u4e00-\u9fff”]{0,12}?(?:工程|项目|平台|系统|行动|计划)[和及与、]"
+)
 # A quoted code inside a programme's name: “8.10”, “3+3”, “1+N”.
 _QUOTED_CODE = re.compile(r"“[0-9A-Za-z.+＋×]{1,8}”")
 _QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统|活动)")
@@ -533,7 +535,9 @@ def _city_then_county_start(s: _Sentence, end: int) -> tuple[int, str] | None:
             continue
         stem = s.text[county_start:end]
         if any(
-            p.level == "county" for suffix in "市县区" for p in gazetteer.places_named(stem + suffix)
+            p.level == "county"
+            for suffix in "市县区"
+            for p in gazetteer.places_named(stem + suffix)
         ):
             return city_start, "place"
     return None
@@ -584,7 +588,9 @@ def _town_stem_start(s: _Sentence, pos: int) -> int | None:
         if stem in s.words["stop_tokens"] or any(w in stem for w in _stem_deny() if len(w) > 1):
             continue
         if any(
-            p.level == "town" for suffix in ("镇", "街道", "乡") for p in gazetteer.places_named(stem + suffix)
+            p.level == "town"
+            for suffix in ("镇", "街道", "乡")
+            for p in gazetteer.places_named(stem + suffix)
         ):
             return begin
     return None
@@ -622,9 +628,7 @@ def find_hospitals(s: _Sentence) -> list[Candidate]:
             )
             # 北京中医医院, 上海儿童医院: a province's short name opening a clause.
             short = _province_short_start(text, pos)
-            first = next(
-                (b for b in (university, proper, town, short) if b is not None), None
-            )
+            first = next((b for b in (university, proper, town, short) if b is not None), None)
             if first is not None:
                 found.append(Candidate("hospital", first, end, text[first:end], {"kind": kind}))
             continue
@@ -741,7 +745,9 @@ def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
     return _keep_longest(found)
 
 
-_COUNTED_BEFORE = re.compile(r"(?:\d+|[一二三四五六七八九十百两]+|多|若干)[个家所](?:“[^”]{1,8}”)?$")
+_COUNTED_BEFORE = re.compile(
+    r"(?:\d+|[一二三四五六七八九十百两]+|多|若干)[个家所](?:“[^”]{1,8}”)?$"
+)
 
 
 def _specialty(s: _Sentence, begin: int, end: int) -> bool:
@@ -827,7 +833,9 @@ def find_leads(
         for m in members:
             if m not in merged:
                 merged.append(m)
-                relations.append(RelationCandidate(m, "member_of", cons.name, cue.start(), cue.end()))
+                relations.append(
+                    RelationCandidate(m, "member_of", cons.name, cue.start(), cue.end())
+                )
     return relations
 
 
@@ -1027,7 +1035,12 @@ def _split_conjuncts(begin: int, end: int, name: str, words: dict[str, Any]) -> 
     suffixes = tuple(words["programme_suffixes"])
     for match in re.finditer(r"[和及与]", name):
         left, right = name[: match.start()], name[match.end() :]
-        if len(left) >= 4 and len(right) >= 4 and left.endswith(suffixes) and right.endswith(suffixes):
+        if (
+            len(left) >= 4
+            and len(right) >= 4
+            and left.endswith(suffixes)
+            and right.endswith(suffixes)
+        ):
             return [
                 Candidate("programme", begin, begin + len(left), left, {}),
                 Candidate("programme", begin + match.end(), end, right, {}),

@@ -40,6 +40,8 @@ _HEADING = re.compile(
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+
+
 @dataclass(frozen=True)
 class Compact:
     """``document.clean`` without intra-sentence whitespace; ``idx[i]`` is the clean index."""
@@ -208,7 +210,9 @@ def _extract(document: Document, header: Header) -> tuple[list[Entity], list[Rel
         if next(lexicons.trigger_auto.iter(view.text[a:b]), None) is not None
     ]
     pipeline = nlp()
-    for (offset, _), doc in zip(chosen, pipeline.pipe(view.text[a:b] for a, b in chosen), strict=True):
+    for (offset, _), doc in zip(
+        chosen, pipeline.pipe(view.text[a:b] for a, b in chosen), strict=True
+    ):
         for cand in doc._.kg_candidates or []:
             build.add(cand.kind, cand.name, offset + cand.start, offset + cand.end, cand.attrs)
         for rel in doc._.kg_relations or []:
@@ -262,7 +266,9 @@ def _level_infixed_agencies(build: _Builder, lexicons: lx.Lexicons) -> None:
     """团省委, 团县委: bodies written with their level inside the name."""
     for infixed in lexicons.words["level_infixed_bodies"]:
         pattern = re.escape(infixed).replace(r"\{L\}", "[省市县区州]")
-        for match in re.finditer(rf"(?<![\u4e00-\u9fff]){pattern}|(?<=[、，,（(])({pattern})", build.view.text):
+        for match in re.finditer(
+            rf"(?<![\u4e00-\u9fff]){pattern}|(?<=[、，,（(])({pattern})", build.view.text
+        ):
             build.add("agency", match.group(0), match.start(), match.end())
 
 
@@ -304,8 +310,7 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
             in_table = False
             continue
         parts = [
-            (m.group(0), m.start())
-            for m in re.finditer(r"[^、（）()\s]+", cell.removesuffix("等"))
+            (m.group(0), m.start()) for m in re.finditer(r"[^、（）()\s]+", cell.removesuffix("等"))
         ]
         named = [
             (level + part if part in bodies else level + "委" + part, offset)
@@ -333,11 +338,16 @@ def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
     if not level:
         return
     general = set(lexicons.words["bare_body_deny"])
-    names = [b for b, (template, _) in lexicons.bodies.items()
-             if len(b) >= 4 and b not in general and template.startswith("{P}")]
+    names = [
+        b
+        for b, (template, _) in lexicons.bodies.items()
+        if len(b) >= 4 and b not in general and template.startswith("{P}")
+    ]
     function = lexicons.words["function_chars"]
     text = build.view.text
-    for start, end, body, _ in lx.longest_per_end(lx.hits(lx.automaton(dict.fromkeys(names)), text)):
+    for start, end, body, _ in lx.longest_per_end(
+        lx.hits(lx.automaton(dict.fromkeys(names)), text)
+    ):
         # 各市（州）卫生健康委, （爱国卫生运动委员会）: a bracket before it belongs to
         # a level or to a second name, not to a clause.
         before = text[start - 1] if start else "\n"
@@ -591,9 +601,7 @@ def _member_name(word: str, labels: set[str]) -> bool:
     )
 
 
-def _member_entries(
-    segment: str, labels: set[str]
-) -> tuple[list[tuple[str, int, str]], bool]:
+def _member_entries(segment: str, labels: set[str]) -> tuple[list[tuple[str, int, str]], bool]:
     """(name, offset, position) for each member of one list segment; and whether the
     segment held nothing but members and their posts.
 
@@ -992,7 +1000,6 @@ def named_units(item: str, generic: set[str]) -> list[str]:
     ]
 
 
-
 def _numbered_item(match: re.Match[str], end: int) -> tuple[int, int, str, str, int, int]:
     """(start, end, number, title, title start, title end) of a numbered item."""
     return (
@@ -1003,6 +1010,7 @@ def _numbered_item(match: re.Match[str], end: int) -> tuple[int, int, str, str, 
         match.start("title"),
         match.end("title"),
     )
+
 
 def _tasks(build: _Builder, lexicons: lx.Lexicons) -> list[Task]:
     """Numbered items with a 责任单位 list or a （X牵头，Y负责） clause.
@@ -1092,7 +1100,12 @@ def _responsible_agencies(build: _Builder, tasks: list[Task]) -> None:
     known = {label for (kind, _), e in build.entities.items() for label in e.labels}
     for task in tasks:
         for unit in task.responsible:
-            if unit in known or unit.startswith("各") or not _owned(unit) or not _is_agency_name(unit):
+            if (
+                unit in known
+                or unit.startswith("各")
+                or not _owned(unit)
+                or not _is_agency_name(unit)
+            ):
                 continue
             # 省管局: a short form of two characters after the level is too ambiguous
             # to read as a name of its own.
@@ -1150,9 +1163,13 @@ def _duties(body: str, generic: set[str]) -> tuple[list[str], list[str]]:
 def _is_agency_name(unit: str) -> bool:
     """A list item that reads as a body's name: short, unpunctuated, a body's ending."""
     name = unit.removeprefix("各")
-    return 2 <= len(name) <= 30 and not re.search(r"[的，。：:]", name) and (
-        name.endswith(word_list("header/agency_suffixes.txt"))
-        or name in lx.load().national
-        # 省委网信办: a level and a body of the lexicon (委网信办) is a body's name too.
-        or (name[:1] in "省市区县" and name[1:] in lx.load().bodies)
+    return (
+        2 <= len(name) <= 30
+        and not re.search(r"[的，。：:]", name)
+        and (
+            name.endswith(word_list("header/agency_suffixes.txt"))
+            or name in lx.load().national
+            # 省委网信办: a level and a body of the lexicon (委网信办) is a body's name too.
+            or (name[:1] in "省市区县" and name[1:] in lx.load().bodies)
+        )
     )

@@ -18,12 +18,27 @@ from kg.extraction.wordlists import word_list
 from kg.lines import DATE_LINE, SEAL_MARK, is_agency_line, is_alternate_name
 from kg.model import Answered, Document, Header
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 _SIGNER = re.compile(r"签发人\s*[：:]\s*(?P<name>[\u4e00-\u9fff·]{2,4})")
 _SALUTATION = re.compile(r"^[^。；;《》]{1,160}[：:]\s*$")
-_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\d〔〕《》（）])[ \t\u3000]+(?=[\u4e00-\u9fff\d〔〕《》（）])")
+_CJK_SPACE = re.compile(
+    r"(?<=[\u4e00-\u9fff\d〔〕《》（）])[ \t\u3000]+(?=[\u4e00-\u9fff\d〔〕《》（）])"
+)
 
 # 对X第N号提案的答复 / 关于X第N号建议的答复 / …提案办理意见的函; the session may
 # stand inside the body's name (市六届人大三次会议).
@@ -61,7 +76,9 @@ _PUBLISHER = re.compile(
     r"(?:文章来源|信息来源|来源|发布机构|发布部门|发文机关|发文单位)\s*[:：]\s*"
     r"(?P<body>[\u4e00-\u9fff（）()]{3,40}?)(?=\s|$|浏览|发布|时间|\|)"
 )
-_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、])")
+_SECTION_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|\d{1,2}[.．、])"
+)
 _LEVEL_PREFIX = re.compile(r"^(?P<level>省|市|区|县|州|盟|旗)(?=政协|人大)")
 _PROPOSER_ROLE = ("委员", "代表", "同志", "先生", "女士")
 
@@ -243,9 +260,7 @@ def extract_header(document: Document) -> tuple[Header, Answered | None]:
     return header, answered
 
 
-def _title(
-    zone: list[_Line], number_line: int | None, text: str
-) -> tuple[str | None, set[int]]:
+def _title(zone: list[_Line], number_line: int | None, text: str) -> tuple[str | None, set[int]]:
     """The title block of the header, wherever it stands among the first lines.
 
     An official layout prints the title after the 文号; a web copy puts it on line 1,
@@ -528,8 +543,15 @@ def qualify_body(body: str | None, jurisdiction: str | None) -> str | None:
     if match is None:
         return body
     parts = re.findall(r".+?(?:自治区|特别行政区|省|自治州|地区|盟|市|区|县|旗)", jurisdiction)
-    wanted = {"省": ("省", "自治区"), "市": ("市",), "州": ("自治州",), "盟": ("盟",),
-              "区": ("区",), "县": ("县",), "旗": ("旗",)}[match["level"]]
+    wanted = {
+        "省": ("省", "自治区"),
+        "市": ("市",),
+        "州": ("自治州",),
+        "盟": ("盟",),
+        "区": ("区",),
+        "县": ("县",),
+        "旗": ("旗",),
+    }[match["level"]]
     # The deepest division of that level is the document's own: 市人大 in a 高平市
     # (county-level city) document is 高平市人大, not 晋城市人大.
     for part in reversed(parts):
