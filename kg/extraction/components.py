@@ -36,7 +36,7 @@ _PREVIOUS_PROGRAMME = re.compile(
     r"[\u4e00-\u9fff”]{0,12}?(?:工程|项目|平台|系统|行动|计划)[和及与、]"
 )
 # A quoted code inside a programme's name: “8.10”, “3+3”, “1+N”.
-_QUOTED_CODE = re.compile(r"“[0-9A-Za-z.+＋×]{1,8}”")
+_QUOTED_CODE = re.compile(r"“[0-9A-Za-z.+＋×]{1,8}”$")
 _QUOTED_MODIFIED = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:工程|行动|计划|平台|系统|活动)")
 _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千两今去明当]")
 # “以治病为中心”, “以健康为中心”: a slogan of the form 以…为…, never a programme.
@@ -922,8 +922,8 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
     for start, end, word, _ in lx.hits(
         lx.automaton(dict.fromkeys(words["programme_suffixes"])), text
     ):
-        quoted_code = _QUOTED_CODE.search(text, 0, start)
-        if quoted_code is not None and quoted_code.end() == start:
+        quoted_code = _QUOTED_CODE.search(text, max(0, start - 10), start)
+        if quoted_code is not None:
             # 京廊中医药协同发展“8.10”工程, 薪火传承“3+3”工程: a quoted code is part of the
             # name, whose stem runs on before it.
             begin, was_generic = s.stem_start(quoted_code.start(), stops)
