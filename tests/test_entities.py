@@ -398,6 +398,12 @@ ENTITY_CASES = [
         {"中医治未病健康工程", "基层部队中医药服务能力提升工程"},
     ),
     (
+        "a sector and generic heads are no programme",
+        "全省卫生健康系统要规范中医医疗服务项目和重大工程项目管理。",
+        "programme",
+        set(),
+    ),
+    (
         "a place's own Healthy-China initiative",
         "深入推进健康江西建设，以推进健康蒙古贞建设为主线，为加快推进健康枣庄建设。",
         "programme",
