@@ -399,7 +399,7 @@ ENTITY_CASES = [
     ),
     (
         "a sector and generic heads are no programme",
-        "全省卫生健康系统要规范中医医疗服务项目和重大工程项目管理。",
+        "全省卫生健康系统开展医疗服务项目价格调整。",
         "programme",
         set(),
     ),
