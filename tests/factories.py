@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from kg.build import process
@@ -36,4 +38,23 @@ def assert_bar(report: Report, field: str, measure: str, bar: float) -> None:
     value = getattr(score, measure)
     assert value >= bar, (
         f"{field} {measure} = {value:.3f} < {bar} (tp={score.tp} fp={score.fp} fn={score.fn})"
+    )
+
+
+REPO = Path(__file__).resolve().parent.parent
+KG = Path(sys.executable).parent / "kg"
+
+
+def run_kg(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``kg`` entry point in a subprocess, run from the repository root."""
+    return subprocess.run(
+        [str(KG), *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

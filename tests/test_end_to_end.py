@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.conftest import serving
+from tests.factories import run_kg
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"
@@ -34,16 +34,7 @@ SELECT DISTINCT ?number WHERE {
 """
 
 
-def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(KG), *args],
-        check=False,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+_kg = run_kg
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from kg.config import Settings
 from kg.ingest import ingest
 from kg.model import MetaFact
 from kg.store import Store
+from tests.factories import run_kg
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"
@@ -85,15 +86,7 @@ SELECT ?source ?number ?title ?issuer ?date WHERE {
 
 
 def _kg(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(KG), *args],
-        check=False,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_kg(*args, env=env)
 
 
 @pytest.fixture(scope="module")
