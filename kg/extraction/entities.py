@@ -326,6 +326,24 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
                 build.add("agency", name, start, start + len(part))
 
 
+def _bare_body_automaton(lexicons: lx.Lexicons) -> Any:
+    """The table's bodies a document may name with no place."""
+    general = set(lexicons.words["bare_body_deny"])
+    return _automaton_of(
+        tuple(
+            body
+            for body, (template, _) in lexicons.bodies.items()
+            if len(body) >= 4 and body not in general and template.startswith("{P}")
+        )
+    )
+
+
+@functools.cache
+def _automaton_of(words: tuple[str, ...]) -> Any:
+    """An automaton built once per word list, not once per document."""
+    return lx.automaton(dict.fromkeys(words))
+
+
 def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:
     """按照卫生健康委的统一部署 in a 北京市 document: a body of the table written with no
     place or level at all is the issuer's own level's (北京市卫生健康委员会).
@@ -337,17 +355,9 @@ def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
     level = _issuer_level(header)
     if not level:
         return
-    general = set(lexicons.words["bare_body_deny"])
-    names = [
-        b
-        for b, (template, _) in lexicons.bodies.items()
-        if len(b) >= 4 and b not in general and template.startswith("{P}")
-    ]
     function = lexicons.words["function_chars"]
     text = build.view.text
-    for start, end, body, _ in lx.longest_per_end(
-        lx.hits(lx.automaton(dict.fromkeys(names)), text)
-    ):
+    for start, end, body, _ in lx.longest_per_end(lx.hits(_bare_body_automaton(lexicons), text)):
         # 各市（州）卫生健康委, （爱国卫生运动委员会）: a bracket before it belongs to
         # a level or to a second name, not to a clause.
         before = text[start - 1] if start else "\n"
