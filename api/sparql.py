@@ -24,22 +24,22 @@ from starlette.requests import Request
 
 from api.problems import HttpProblem
 from kg import fastpath
-from kg.binding import with_values
-from kg.config import Settings
-from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
-from kg.query import NamedQuery, Param, bind_params, list_queries
-from kg.remote import RemoteStore
-from kg.sandbox import (
+from kg.answers import (
     GRAPH,
     TIMEOUT_SETTING,
     TRUNCATED_LINK,
     QueryAnswer,
     QueryJob,
-    QuerySandbox,
     execute,
     open_search_index,
     search_functions,
 )
+from kg.binding import with_values
+from kg.config import Settings
+from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
+from kg.query import NamedQuery, Param, bind_params, list_queries
+from kg.remote import RemoteStore
+from kg.sandbox import QuerySandbox
 from kg.sparql_policy import check_query, check_update, is_update
 from kg.store import Store
 

@@ -31,6 +31,7 @@ from kg.executors import Executor, make_executor
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
+from kg.graphstore import serialise
 from kg.ingest import FORMATS, file_format, ingest, iter_corpus, skipped_files
 from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
 from kg.limits import time_limit
@@ -39,7 +40,7 @@ from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads
-from kg.store import Store, serialise
+from kg.store import Store
 from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")

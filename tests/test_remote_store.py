@@ -30,7 +30,8 @@ from kg.config import Settings
 from kg.errors import ConfigError, KgError, QueryError, StoreError
 from kg.query import bind_params, list_queries, run_query
 from kg.remote import RemoteStore, endpoints, with_values
-from kg.store import Store, open_store
+from kg.store import Store
+from kg.stores import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
