@@ -37,6 +37,7 @@ from kg.answers import (
 from kg.binding import with_values
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
+from kg.graphstore import GraphStore
 from kg.query import NamedQuery, Param, bind_params, list_queries
 from kg.remote import RemoteStore
 from kg.sandbox import QuerySandbox
@@ -288,7 +289,7 @@ async def answer_query(
 
 
 def fast_answer(
-    store: Store | RemoteStore, settings: Settings, op: Operation, job: QueryJob
+    store: GraphStore, settings: Settings, op: Operation, job: QueryJob
 ) -> QueryAnswer | None:
     """A simple look-up answered on the event loop (kg.fastpath), or None.
 

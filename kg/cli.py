@@ -412,7 +412,6 @@ def catalogue_add(
     """Add another policy catalogue to the store, in a named graph of its own."""
     from kg.build import load_catalogue
     from kg.iri import catalogue_graph_iri
-    from kg.store import Store
     from kg.stores import open_store
 
     settings = _settings(store)
@@ -420,8 +419,7 @@ def catalogue_add(
     graph_store = open_store(settings)
     try:
         written = load_catalogue(graph_store, settings, csv_file, graph=graph)
-        if isinstance(graph_store, Store):
-            graph_store.compact()  # as a build ends: no write-ahead logs left behind
+        graph_store.finish()  # as a build ends: no write-ahead logs left behind
     finally:
         graph_store.close()
     err.print(f"catalogue {csv_file} → graph <{graph}>: {written} quads")

@@ -10,6 +10,7 @@ other (``kg.stores.open_store`` is the one place that picks between them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -23,7 +24,13 @@ Progress = Callable[[str, int, int], None]
 class GraphStore(Protocol):
     """A quad store with one named graph per source document and a union default graph."""
 
-    read_only: bool
+    @property
+    def read_only(self) -> bool: ...
+
+    @property
+    def path(self) -> Path | None:
+        """The store's directory; None in memory and for a remote store."""
+        ...
 
     def __len__(self) -> int: ...
 
@@ -58,6 +65,10 @@ class GraphStore(Protocol):
     def update(self, update: str) -> None: ...
 
     def flush(self) -> None: ...
+
+    def finish(self, progress: Progress | None = None) -> None:
+        """Make a finished build or load durable and tidy, as this kind of store needs."""
+        ...
 
     def close(self) -> None: ...
 

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
-from kg.graphstore import QueryResult, parse_graphs, resync_update, rows_of, union_update
+from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
 from kg.sparql_policy import check_query
 
 if TYPE_CHECKING:
@@ -211,6 +211,10 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing to do: the server makes each request durable before it answers."""
+
+    def finish(self, progress: Progress | None = None) -> None:
+        """A build or load has ended: nothing to compact here, the server owns its files."""
+        self.flush()
 
     def close(self) -> None:
         self._client.close()

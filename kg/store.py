@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.graphstore import QueryResult, parse_graphs, resync_update, rows_of, union_update
+from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
 
 
 class Store:
@@ -228,7 +228,11 @@ class Store:
         if not self.read_only and self.path is not None:
             self._store.flush()
 
-    def compact(self, progress: Callable[[str, int, int], None] | None = None) -> None:
+    def finish(self, progress: Progress | None = None) -> None:
+        """A build or load has ended: compact, so no write-ahead log is left behind."""
+        self.compact(progress)
+
+    def compact(self, progress: Progress | None = None) -> None:
         """Leave the store directory as RocksDB tables alone: no write-ahead log to replay.
 
         Three steps, each announced as ``progress(step, index, 3)``:

@@ -7,18 +7,13 @@ each other.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kg.config import Settings
+from kg.graphstore import GraphStore
 from kg.store import Store
 
-if TYPE_CHECKING:
-    from kg.remote import RemoteStore
 
-
-def open_store(
-    settings: Settings | Path | str | None, *, read_only: bool = False
-) -> Store | RemoteStore:
+def open_store(settings: Settings | Path | str | None, *, read_only: bool = False) -> GraphStore:
     """The store the settings name: the remote SPARQL endpoint if set, else the one on disk.
 
     A path (or None, for memory) opens an embedded store directly, as before.
