@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from kg.config import Settings
 from kg.errors import StoreError
 from kg.search import SearchIndex
-from kg.store import Store, open_store
+from kg.store import Store
+from kg.stores import open_store
 
 T = TypeVar("T")
 

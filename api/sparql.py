@@ -24,22 +24,23 @@ from starlette.requests import Request
 
 from api.problems import HttpProblem
 from kg import fastpath
-from kg.binding import with_values
-from kg.config import Settings
-from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
-from kg.query import NamedQuery, Param, bind_params, list_queries
-from kg.remote import RemoteStore
-from kg.sandbox import (
+from kg.answers import (
     GRAPH,
     TIMEOUT_SETTING,
     TRUNCATED_LINK,
     QueryAnswer,
     QueryJob,
-    QuerySandbox,
     execute,
     open_search_index,
     search_functions,
 )
+from kg.binding import with_values
+from kg.config import Settings
+from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
+from kg.graphstore import GraphStore
+from kg.query import NamedQuery, Param, bind_params, list_queries
+from kg.remote import RemoteStore
+from kg.sandbox import QuerySandbox
 from kg.sparql_policy import check_query, check_update, is_update
 from kg.store import Store
 
@@ -288,7 +289,7 @@ async def answer_query(
 
 
 def fast_answer(
-    store: Store | RemoteStore, settings: Settings, op: Operation, job: QueryJob
+    store: GraphStore, settings: Settings, op: Operation, job: QueryJob
 ) -> QueryAnswer | None:
     """A simple look-up answered on the event loop (kg.fastpath), or None.
 

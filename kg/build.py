@@ -31,6 +31,7 @@ from kg.executors import Executor, make_executor
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
+from kg.graphstore import GraphStore, serialise
 from kg.ingest import FORMATS, file_format, ingest, iter_corpus, skipped_files
 from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
 from kg.limits import time_limit
@@ -39,7 +40,6 @@ from kg.model import Document, Extraction, Header
 from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads
-from kg.store import Store, serialise
 from kg.vocab import ELI
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
@@ -246,7 +246,7 @@ def _shown(value: object) -> str | None:
     return value  # type: ignore[return-value]
 
 
-def search_index_file(store: Store | RemoteStore, settings: Settings) -> Path | None:
+def search_index_file(store: GraphStore, settings: Settings) -> Path | None:
     """The search index the build keeps in step with ``store``; None keeps it in memory.
 
     ``settings.search_index_path`` when set; else beside an on-disk store; for a remote
@@ -258,12 +258,12 @@ def search_index_file(store: Store | RemoteStore, settings: Settings) -> Path | 
     return settings.search_index_file(store.path)
 
 
-def indexed_sources(store: Store | RemoteStore) -> dict[str, tuple[str, str]]:
+def indexed_sources(store: GraphStore) -> dict[str, tuple[str, str]]:
     """Source path → (graph IRI, content hash) of every document in the store."""
     return {row["source"]: (row["g"], row["hash"]) for row in _manifest_rows(store)}
 
 
-def _manifest_rows(store: Store | RemoteStore) -> list[dict[str, str]]:
+def _manifest_rows(store: GraphStore) -> list[dict[str, str]]:
     # A query, not the store's quad index, so that a remote store answers it too.
     rows = store.select(_MANIFEST)
     return [
@@ -374,7 +374,7 @@ def default_workers(files: int) -> int:
 
 def build(
     corpus: Path,
-    store: Store | RemoteStore,
+    store: GraphStore,
     settings: Settings,
     *,
     progress: Callable[[str, int, int], None] | None = None,
@@ -511,16 +511,13 @@ def build(
         report.catalogue_records = load_catalogue(
             store, settings, catalogue, only_if_missing=True, search=search
         )
-    if isinstance(store, Store):
-        store.compact(progress)  # no write-ahead logs left behind, tables compacted
-    else:
-        store.flush()
+    store.finish(progress)  # locally: no write-ahead logs left behind, tables compacted
     report.seconds = time.perf_counter() - started
     return report
 
 
 def reconcile_search(
-    store: Store | RemoteStore, search: SearchIndex, known: dict[str, tuple[str, str]]
+    store: GraphStore, search: SearchIndex, known: dict[str, tuple[str, str]]
 ) -> set[str]:
     """Bring the search index back to the store's documents after a crash; return the
     document graphs the index lacks, for the build to make again.
@@ -537,7 +534,7 @@ def reconcile_search(
     return in_store - in_index
 
 
-def _note_shared_numbers(report: BuildReport, store: Store | RemoteStore) -> None:
+def _note_shared_numbers(report: BuildReport, store: GraphStore) -> None:
     """Say beside each built file whose 文号 another file's document states too."""
     shared = shared_numbers(store)
     if not shared:
@@ -548,7 +545,7 @@ def _note_shared_numbers(report: BuildReport, store: Store | RemoteStore) -> Non
 
 
 def load_catalogue(
-    store: Store | RemoteStore,
+    store: GraphStore,
     settings: Settings,
     csv_path: Path,
     *,

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KgError
+from kg.graphstore import GraphStore
 from kg.vocab import ELI, HP
 
 if TYPE_CHECKING:
     from kg.build import BuildReport
-    from kg.remote import RemoteStore
-    from kg.store import Store
 
 Outcome = Literal["added", "replaced", "unchanged", "skipped", "failed", "removed"]
 OUTCOMES: tuple[Outcome, ...] = ("added", "replaced", "unchanged", "skipped", "failed", "removed")
@@ -47,7 +46,7 @@ _SHARED_NUMBERS = f"""SELECT ?number ?source WHERE {{
 }}"""
 
 
-def shared_numbers(store: Store | RemoteStore) -> dict[str, tuple[str, list[str]]]:
+def shared_numbers(store: GraphStore) -> dict[str, tuple[str, list[str]]]:
     """Source → (文号, the other sources whose documents state it), for a 文号 of several files."""
     by_number: dict[str, set[str]] = {}
     for row in store.select(_SHARED_NUMBERS):

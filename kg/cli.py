@@ -121,7 +121,7 @@ def build(
     from kg.build_report import write_report
     from kg.executors import make_executor
     from kg.ingest import iter_corpus
-    from kg.store import open_store
+    from kg.stores import open_store
 
     settings = get_settings(
         store_path=store, document_timeout_s=document_timeout, max_document_mb=max_document_mb
@@ -319,7 +319,7 @@ def query(
     """Run a SPARQL query (or a named one) against the store."""
     from kg.query import list_queries, run_query
     from kg.sparql_policy import check_query
-    from kg.store import open_store
+    from kg.stores import open_store
 
     settings = _settings(store)
     graph_store = open_store(settings, read_only=True)
@@ -385,7 +385,7 @@ def _print_rows(rows: list[dict[str, Any]], format: str) -> None:
 @_reports_errors
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if anything violates them."""
-    from kg.store import open_store
+    from kg.stores import open_store
     from kg.validate import validate as run_validate
 
     settings = _settings(store)
@@ -412,15 +412,14 @@ def catalogue_add(
     """Add another policy catalogue to the store, in a named graph of its own."""
     from kg.build import load_catalogue
     from kg.iri import catalogue_graph_iri
-    from kg.store import Store, open_store
+    from kg.stores import open_store
 
     settings = _settings(store)
     graph = f"{catalogue_graph_iri(settings.iri_base)}/{name}"
     graph_store = open_store(settings)
     try:
         written = load_catalogue(graph_store, settings, csv_file, graph=graph)
-        if isinstance(graph_store, Store):
-            graph_store.compact()  # as a build ends: no write-ahead logs left behind
+        graph_store.finish()  # as a build ends: no write-ahead logs left behind
     finally:
         graph_store.close()
     err.print(f"catalogue {csv_file} → graph <{graph}>: {written} quads")
@@ -438,7 +437,7 @@ def serve(
 
     settings = get_settings(store_path=store, host=host, port=port)
     if settings.remote_endpoint:
-        from kg.store import open_store
+        from kg.stores import open_store
 
         remote = open_store(settings, read_only=True)
         remote.query("ASK { }")  # a server that is down is reported now, not per request
@@ -488,7 +487,7 @@ def export_command(
 ) -> None:
     """Export a view of the graph as a file for Gephi, Cytoscape, Graphviz or a picture."""
     from kg.export import export
-    from kg.store import open_store
+    from kg.stores import open_store
 
     settings = _settings(store)
     text = query_text

@@ -27,7 +27,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -36,11 +36,8 @@ from networkx.readwrite.gexf import GEXFWriter
 from kg.colours import colour_of
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
+from kg.graphstore import GraphStore
 from kg.iri import local_name
-from kg.store import Store
-
-if TYPE_CHECKING:  # the remote store is only an annotation here
-    from kg.remote import RemoteStore
 
 __all__ = [
     "FILE_EXTENSIONS",
@@ -279,14 +276,14 @@ def _iris(iris: Iterable[str]) -> str:
     return ", ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def _construct(store: Store | RemoteStore, sparql: str) -> list[ox.Triple]:
+def _construct(store: GraphStore, sparql: str) -> list[ox.Triple]:
     result = store.query(sparql)
     if not isinstance(result, ox.QueryTriples):
         raise QueryError("expected a CONSTRUCT query")
     return list(result)
 
 
-def resolve_root(store: Store | RemoteStore, root: str) -> ox.NamedNode:
+def resolve_root(store: GraphStore, root: str) -> ox.NamedNode:
     """The resource ``root`` names: an IRI, a 文号 in any bracket form, a name or a title."""
     root = root.strip()
     if not root:
@@ -312,7 +309,7 @@ def resolve_root(store: Store | RemoteStore, root: str) -> ox.NamedNode:
 
 
 def _neighbourhood(
-    store: Store | RemoteStore, start: ox.NamedNode, depth: int, max_nodes: int
+    store: GraphStore, start: ox.NamedNode, depth: int, max_nodes: int
 ) -> tuple[list[ox.Triple], bool]:
     excluded = _iris(_NOT_A_LINK)
     seen: dict[ox.NamedNode | ox.BlankNode, None] = {start: None}
@@ -371,7 +368,7 @@ def check_construct(query: str, service_allowlist: tuple[str, ...] | list[str] =
         )
 
 
-def _user_construct(store: Store | RemoteStore, query: str | None) -> list[ox.Triple]:
+def _user_construct(store: GraphStore, query: str | None) -> list[ox.Triple]:
     if not query or not query.strip():
         raise QueryError("the construct view needs a query: give a SPARQL CONSTRUCT")
     check_construct(query)
@@ -389,7 +386,7 @@ def _user_construct(store: Store | RemoteStore, query: str | None) -> list[ox.Tr
 
 
 def project(
-    store: Store | RemoteStore,
+    store: GraphStore,
     view: str,
     *,
     root: str | None = None,
@@ -635,7 +632,7 @@ class NodeFacts:
 
 
 def node_facts(
-    store: Store | RemoteStore, iri: str, *, link_limit: int = 1_000, evidence_limit: int = 50
+    store: GraphStore, iri: str, *, link_limit: int = 1_000, evidence_limit: int = 50
 ) -> NodeFacts:
     """Attributes, links and evidence sentences of the resource ``iri`` (or name, or 文号)."""
     node = resolve_root(store, iri)
@@ -906,7 +903,7 @@ def render(graph: nx.MultiDiGraph, fmt: str) -> bytes:
 
 
 def export(
-    store: Store | RemoteStore,
+    store: GraphStore,
     view: str,
     fmt: str,
     *,

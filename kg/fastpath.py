@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.sandbox import QueryAnswer, QueryJob, boolean_answer, solutions_answer
+from kg.answers import QueryAnswer, QueryJob, boolean_answer, solutions_answer
 
 __all__ = ["OverBudget", "Plan", "answer", "plan"]
 

@@ -23,18 +23,15 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.binding import leading_values
 from kg.errors import NotFound, QueryError
+from kg.graphstore import GraphStore
 from kg.package_data import shipped_folder
 from kg.sparql_policy import check_query
 from kg.store import Store
-
-if TYPE_CHECKING:  # annotations only: kg.remote is loaded when a remote store is used
-    from kg.remote import RemoteStore
 
 QUERIES_DIR = shipped_folder("queries")
 
@@ -238,7 +235,7 @@ def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
 
 
 def run_query(
-    store: Store | RemoteStore,
+    store: GraphStore,
     name: str,
     params: Mapping[str, str] | None = None,
     *,

@@ -30,11 +30,11 @@ import pyoxigraph as ox
 
 from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
+from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
 from kg.sparql_policy import check_query
-from kg.store import QueryResult, parse_graphs, resync_update, rows_of, union_update
 
 if TYPE_CHECKING:
-    from kg.sandbox import QueryAnswer, QueryJob
+    from kg.answers import QueryAnswer, QueryJob
 
 # Results formats pyoxigraph parses, and the graph format asked for CONSTRUCT/DESCRIBE;
 # the server picks whichever fits the query's form.
@@ -155,15 +155,15 @@ class RemoteStore:
     # --- the SPARQL endpoint's path ----------------------------------------------------
 
     def execute(self, job: QueryJob) -> QueryAnswer:
-        """Answer a ``kg.sandbox.QueryJob`` the way the embedded store's sandbox does.
+        """Answer a ``kg.answers.QueryJob`` the way the embedded store's sandbox does.
 
         The answer is read from the server as it streams and cut at the job's row or
         triple limit (the rest is never downloaded), then serialised by
-        ``kg.sandbox.execute`` in the client's format, with the same caps and
+        ``kg.answers.execute`` in the client's format, with the same caps and
         truncation marks as a local answer.  The whole exchange is held to
         ``self.timeout``.
         """
-        from kg.sandbox import execute  # the API's path only: keeps this import light
+        from kg.answers import execute  # the API's path only: keeps this import light
 
         check_query(job.query, job.service_allowlist)  # before anything is sent
         form = _form(job.query, list(job.default_graphs), list(job.named_graphs), False)
@@ -211,6 +211,10 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing to do: the server makes each request durable before it answers."""
+
+    def finish(self, progress: Progress | None = None) -> None:
+        """A build or load has ended: nothing to compact here, the server owns its files."""
+        self.flush()
 
     def close(self) -> None:
         self._client.close()

@@ -2,8 +2,9 @@
 
 This is the one place that talks to pyoxigraph's storage and query engine, and the
 one boundary where its ``SyntaxError`` and ``OSError`` become ``kg.errors``.
-``open_store(settings)`` gives this store, or ``kg.remote.RemoteStore`` (the same
-interface over a SPARQL 1.1 server) when ``settings.remote_endpoint`` is set.
+``kg.stores.open_store(settings)`` gives this store, or ``kg.remote.RemoteStore``
+(the same ``kg.graphstore.GraphStore`` interface over a SPARQL 1.1 server) when
+``settings.remote_endpoint`` is set.
 """
 
 from __future__ import annotations
@@ -11,17 +12,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-
-if TYPE_CHECKING:
-    from kg.config import Settings
-    from kg.remote import RemoteStore
-
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
 
 
 class Store:
@@ -232,7 +228,11 @@ class Store:
         if not self.read_only and self.path is not None:
             self._store.flush()
 
-    def compact(self, progress: Callable[[str, int, int], None] | None = None) -> None:
+    def finish(self, progress: Progress | None = None) -> None:
+        """A build or load has ended: compact, so no write-ahead log is left behind."""
+        self.compact(progress)
+
+    def compact(self, progress: Progress | None = None) -> None:
         """Leave the store directory as RocksDB tables alone: no write-ahead log to replay.
 
         Three steps, each announced as ``progress(step, index, 3)``:
@@ -280,94 +280,3 @@ class Store:
         """Release the store: pyoxigraph closes it when the object is collected."""
         self.flush()
         del self._store
-
-
-def serialise(quads: Iterable[ox.Quad]) -> bytes:
-    """Quads as N-Quads, the form ``replace_serialised_graphs`` takes."""
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-
-
-def parse_graphs(add: Mapping[str, bytes]) -> dict[str, list[ox.Quad]]:
-    """Graph → the quads its N-Quads hold."""
-    try:
-        return {
-            graph: list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-            for graph, nquads in add.items()
-        }
-    except SyntaxError as exc:
-        raise StoreError(f"malformed N-Quads for a graph: {exc}") from exc
-
-
-def union_update(clear: Iterable[str], add: Mapping[str, list[ox.Quad]]) -> str:
-    """The one SPARQL Update that empties the graphs in ``clear`` and writes ``add``.
-
-    A triple leaves the default graph only when no other named graph still states it,
-    and every added triple is copied into it, so the default graph stays the set
-    union of the named graphs.  Shared by the embedded and the remote store, so both
-    keep the same layout.  Empty when there is nothing to do.
-    """
-    parts = []
-    for graph in sorted(set(clear) | set(add)):
-        node = ox.NamedNode(graph)
-        parts.append(
-            "DELETE { ?s ?p ?o } WHERE { "
-            f"GRAPH {node} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {node}) }} }}"
-        )
-        parts.append(f"DROP SILENT GRAPH {node}")
-    named_text, union_text = [], []
-    for graph, quads in add.items():
-        triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        named_text.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
-        union_text.append(triples)
-    if named_text:
-        parts.append("INSERT DATA {\n" + "\n".join(named_text) + "\n}")
-        parts.append("INSERT DATA {\n" + "\n".join(union_text) + "\n}")
-    return " ;\n".join(parts)
-
-
-def resync_update() -> str:
-    """The update that re-derives the default graph as the union of the named graphs."""
-    return (
-        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
-        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-    )
-
-
-def rows_of(result: QueryResult) -> list[dict[str, Any]]:
-    """A SELECT's solutions as rows of plain Python values (IRIs and lexical forms)."""
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("expected a SELECT query")
-    names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            term = solution[name]
-            row[name] = None if term is None else term.value
-        rows.append(row)
-    return rows
-
-
-def open_store(
-    settings: Settings | Path | str | None, *, read_only: bool = False
-) -> Store | RemoteStore:
-    """The store the settings name: the remote SPARQL endpoint if set, else the one on disk.
-
-    A path (or None, for memory) opens an embedded store directly, as before.
-    """
-    from kg.config import Settings
-
-    if not isinstance(settings, Settings):
-        return Store(settings, read_only=read_only)
-    if settings.remote_endpoint:
-        from kg.remote import RemoteStore  # httpx only when a remote store is used
-
-        return RemoteStore(
-            settings.remote_endpoint,
-            update_endpoint=settings.remote_update_endpoint,
-            read_only=read_only,
-            timeout=settings.query_timeout_s,
-            service_allowlist=settings.service_allowlist,
-        )
-    return Store(settings.store_path, read_only=read_only)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import fastpath
-from kg.sandbox import TRUNCATED_LINK, QueryJob, execute
+from kg.answers import TRUNCATED_LINK, QueryJob, execute
 from kg.store import Store
 from tests.conftest import build_store, serving
 

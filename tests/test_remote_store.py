@@ -28,9 +28,11 @@ from api.main import create_app
 from api.sparql import example_values
 from kg.config import Settings
 from kg.errors import ConfigError, KgError, QueryError, StoreError
+from kg.graphstore import GraphStore
 from kg.query import bind_params, list_queries, run_query
 from kg.remote import RemoteStore, endpoints, with_values
-from kg.store import Store, open_store
+from kg.store import Store
+from kg.stores import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -302,7 +304,7 @@ def test_the_default_graph_is_the_set_union_as_in_the_embedded_store(
         remote.replace_graphs(remove, add)
     plain = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
-    def rows(store: Store | RemoteStore) -> list[str]:
+    def rows(store: GraphStore) -> list[str]:
         return sorted(json.dumps(r, ensure_ascii=False) for r in store.select(plain))
 
     assert rows(remote) == rows(local)

@@ -16,10 +16,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from kg.answers import QueryJob, execute
 from kg.cli import app
 from kg.errors import QueryRefused
 from kg.remote import RemoteStore
-from kg.sandbox import QueryJob, execute
 from kg.sparql_policy import check_query
 from kg.store import Store
 from tests.conftest import serving

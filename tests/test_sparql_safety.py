@@ -19,15 +19,10 @@ import rdflib
 from rdflib.namespace import RDF
 
 from api.sparql import example, example_values
+from kg.answers import TRUNCATED_LINK, QueryAnswer, QueryJob, execute
 from kg.errors import QueryError, QueryRefused, QueryTimeout
 from kg.query import get_query
-from kg.sandbox import (
-    TRUNCATED_LINK,
-    QueryAnswer,
-    QueryJob,
-    QuerySandbox,
-    execute,
-)
+from kg.sandbox import QuerySandbox
 from kg.sparql_policy import check_query
 from kg.store import Store
 from tests.conftest import build_store, serving

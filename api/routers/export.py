@@ -21,9 +21,9 @@ from api import sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import HttpProblem, problem_responses
 from kg import export as kx
+from kg.answers import GRAPH
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.sandbox import GRAPH
 from kg.store import Store
 
 router = APIRouter(prefix="/export", tags=["export"])

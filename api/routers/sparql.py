@@ -11,9 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from api import fastlane, sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
+from kg.answers import TRUNCATED_LINK
 from kg.config import Settings
 from kg.errors import QueryRefused
-from kg.sandbox import TRUNCATED_LINK
 from kg.store import Store
 
 router = APIRouter(tags=["sparql"])

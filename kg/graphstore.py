@@ -1,0 +1,140 @@
+"""What the embedded and the remote store share: the GraphStore interface and its update text.
+
+``kg.store.Store`` (pyoxigraph on disk) and ``kg.remote.RemoteStore`` (a SPARQL 1.1
+server) both satisfy ``GraphStore``, so the build, export, CLI and API take either.
+The SPARQL Update text that keeps the default graph the union of the named graphs
+lives here, so both stores write the same layout; neither store module imports the
+other (``kg.stores.open_store`` is the one place that picks between them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Progress = Callable[[str, int, int], None]
+
+
+class GraphStore(Protocol):
+    """A quad store with one named graph per source document and a union default graph."""
+
+    @property
+    def read_only(self) -> bool: ...
+
+    @property
+    def path(self) -> Path | None:
+        """The store's directory; None in memory and for a remote store."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def quads(self, graph: str | None = None) -> list[ox.Quad]: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = False,
+    ) -> QueryResult: ...
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]: ...
+
+    def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes: ...
+
+    def replace_graphs(
+        self, remove: Iterable[str], add: Mapping[str, Iterable[ox.Quad]], *, bulk: bool = False
+    ) -> None: ...
+
+    def replace_serialised_graphs(
+        self, remove: Iterable[str], add: Mapping[str, bytes], *, bulk: bool = False
+    ) -> None: ...
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None: ...
+
+    def update(self, update: str) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def finish(self, progress: Progress | None = None) -> None:
+        """Make a finished build or load durable and tidy, as this kind of store needs."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def serialise(quads: Iterable[ox.Quad]) -> bytes:
+    """Quads as N-Quads, the form ``replace_serialised_graphs`` takes."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def parse_graphs(add: Mapping[str, bytes]) -> dict[str, list[ox.Quad]]:
+    """Graph → the quads its N-Quads hold."""
+    try:
+        return {
+            graph: list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+            for graph, nquads in add.items()
+        }
+    except SyntaxError as exc:
+        raise StoreError(f"malformed N-Quads for a graph: {exc}") from exc
+
+
+def union_update(clear: Iterable[str], add: Mapping[str, list[ox.Quad]]) -> str:
+    """The one SPARQL Update that empties the graphs in ``clear`` and writes ``add``.
+
+    A triple leaves the default graph only when no other named graph still states it,
+    and every added triple is copied into it, so the default graph stays the set
+    union of the named graphs.  Shared by the embedded and the remote store, so both
+    keep the same layout.  Empty when there is nothing to do.
+    """
+    parts = []
+    for graph in sorted(set(clear) | set(add)):
+        node = ox.NamedNode(graph)
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { "
+            f"GRAPH {node} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {node}) }} }}"
+        )
+        parts.append(f"DROP SILENT GRAPH {node}")
+    named_text, union_text = [], []
+    for graph, quads in add.items():
+        triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        named_text.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
+        union_text.append(triples)
+    if named_text:
+        parts.append("INSERT DATA {\n" + "\n".join(named_text) + "\n}")
+        parts.append("INSERT DATA {\n" + "\n".join(union_text) + "\n}")
+    return " ;\n".join(parts)
+
+
+def resync_update() -> str:
+    """The update that re-derives the default graph as the union of the named graphs."""
+    return (
+        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+
+
+def rows_of(result: QueryResult) -> list[dict[str, Any]]:
+    """A SELECT's solutions as rows of plain Python values (IRIs and lexical forms)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {}
+        for name in names:
+            term = solution[name]
+            row[name] = None if term is None else term.value
+        rows.append(row)
+    return rows
