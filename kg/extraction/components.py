@@ -412,8 +412,8 @@ def _coordinated(s: _Sentence, begin: int, head: str, kind: str) -> list[Candida
 
 
 @functools.cache
-def _suffix_automaton(words: tuple[str, ...]) -> Any:
-    return lx.automaton(dict.fromkeys(words))
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _open_agencies(s: _Sentence) -> list[Candidate]:
@@ -427,7 +427,7 @@ def _open_agencies(s: _Sentence) -> list[Candidate]:
     hospital_types = tuple(s.lex.hospital_types)
     found: list[Candidate] = []
     for start, end, _, _ in lx.longest_per_end(
-        lx.hits(_suffix_automaton(tuple(words["agency_open_suffixes"])), text)
+        lx.hits(lx.words_automaton(tuple(words["agency_open_suffixes"])), text)
     ):
         begin, generic = s.stem_start(start, stops, max_len=12)
         if generic or begin >= start:
@@ -661,7 +661,7 @@ def _listed_hospitals(s: _Sentence, named: list[Candidate]) -> list[Candidate]:
     category word in the stem (定点, 二级: hospital_stem_deny.txt) still rules it out.
     """
     text = s.text
-    types = tuple(sorted(s.lex.hospital_types, key=len, reverse=True))
+    types = _longest_first(tuple(s.lex.hospital_types))
     items = [(m.start(), m.end()) for m in _LIST_ITEM.finditer(text)]
     found: list[Candidate] = []
     taken = {(c.start, c.end) for c in named}
@@ -920,7 +920,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
     year_suffixes = set(words["programme_year_suffixes"])
     suffixes = [re.escape(w) for w in words["programme_suffixes"] if w not in self_cued]
     for start, end, word, _ in lx.hits(
-        lx.automaton(dict.fromkeys(words["programme_suffixes"])), text
+        lx.words_automaton(tuple(words["programme_suffixes"])), text
     ):
         quoted_code = _QUOTED_CODE.search(text, max(0, start - 10), start)
         if quoted_code is not None:

@@ -329,19 +329,13 @@ def _table_units(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None
 def _bare_body_automaton(lexicons: lx.Lexicons) -> Any:
     """The table's bodies a document may name with no place."""
     general = set(lexicons.words["bare_body_deny"])
-    return _automaton_of(
+    return lx.words_automaton(
         tuple(
             body
             for body, (template, _) in lexicons.bodies.items()
             if len(body) >= 4 and body not in general and template.startswith("{P}")
         )
     )
-
-
-@functools.cache
-def _automaton_of(words: tuple[str, ...]) -> Any:
-    """An automaton built once per word list, not once per document."""
-    return lx.automaton(dict.fromkeys(words))
 
 
 def _bare_bodies(build: _Builder, header: Header, lexicons: lx.Lexicons) -> None:

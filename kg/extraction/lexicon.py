@@ -36,6 +36,12 @@ def automaton(words: dict[str, Any]) -> ahocorasick.Automaton:
     return auto
 
 
+@cache
+def words_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    """An automaton of a fixed word list, built once and shared by every sentence."""
+    return automaton(dict.fromkeys(words))
+
+
 def hits(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str, Any]]:
     """Every (start, end, word, payload) occurrence, overlapping ones included."""
     if len(auto) == 0:
