@@ -36,7 +36,8 @@ from networkx.readwrite.gexf import GEXFWriter
 from kg.colours import colour_of
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
-from kg.graphstore import GraphStore
+from kg.evidence import evidence_rows
+from kg.graphstore import PROVENANCE_PREDICATES, GraphStore
 from kg.iri import local_name
 
 __all__ = [
@@ -109,14 +110,9 @@ FOLDED: Mapping[str, str] = {
 }
 
 # Links that belong to the evidence layer: the explorer shows evidence beside a
-# node, a graph view leaves it out.
-_EVIDENCE_PREDICATES = (
-    HP + "evidence",
-    PROV + "wasDerivedFrom",
-    HP + "supportsSubject",
-    HP + "supportsPredicate",
-    HP + "supportsObject",
-)
+# node, a graph view leaves it out.  The default graph holds none of them
+# (kg.graphstore), but a graph read from one document's named graph does.
+_EVIDENCE_PREDICATES = tuple(sorted(PROVENANCE_PREDICATES))
 
 # The most specific class wins when a node has several.
 _CLASS_ORDER = (
@@ -577,21 +573,6 @@ SELECT ?p ?o ?dir ?name ?number ?title ?taskNumber ?otype WHERE {
 LIMIT %d
 """
 )
-_EVIDENCE = (
-    _PROLOGUE
-    + """
-SELECT DISTINCT ?ev ?sentence ?exact ?start ?end ?predicate ?doc ?docLabel WHERE {
-  VALUES ?n { %s }
-  { ?n hp:evidence ?ev } UNION { ?ev hp:supportsSubject ?n } UNION { ?ev hp:supportsObject ?n }
-  ?ev a hp:Evidence ; hp:startOffset ?start ; hp:endOffset ?end ; hp:supportsPredicate ?predicate .
-  OPTIONAL { ?ev hp:sentence ?sentence }
-  OPTIONAL { ?ev hp:exact ?exact }
-  OPTIONAL { ?ev prov:wasDerivedFrom ?doc OPTIONAL { ?doc eli:id_local|dcterms:title ?docLabel } }
-}
-ORDER BY ?doc ?start
-LIMIT %d
-"""
-)
 
 
 @dataclass(frozen=True)
@@ -660,28 +641,30 @@ def node_facts(
         )
     links.sort(key=lambda x: (x.direction != "out", x.predicate, x.label))
 
-    evidence: dict[str, EvidenceItem] = {}
-    for row in store.select(_EVIDENCE % (_values([node]), evidence_limit)):
-        evidence.setdefault(
-            row["ev"],
-            EvidenceItem(
-                iri=row["ev"],
-                predicate=short_name(row["predicate"]),
-                sentence=row.get("sentence") or "",
-                exact=row.get("exact") or "",
-                start=int(row["start"]),
-                end=int(row["end"]),
-                document=row.get("doc"),
-                document_label=row.get("docLabel"),
-            ),
-        )
+    evidence: dict[tuple[str, str, str], EvidenceItem] = {}
+    for ends in ({"subject": node.value}, {"object": node.value}):
+        for row in evidence_rows(store, ends, evidence_limit):
+            key = (row["evidence"], row["predicate"], row["start"])
+            evidence.setdefault(
+                key,
+                EvidenceItem(
+                    iri=row["evidence"],
+                    predicate=short_name(row["predicate"]),
+                    sentence=row.get("sentence") or "",
+                    exact=row.get("exact") or "",
+                    start=int(row["start"]),
+                    end=int(row["end"]),
+                    document=row.get("doc"),
+                    document_label=row.get("docNumber") or row.get("docTitle"),
+                ),
+            )
     return NodeFacts(
         iri=node.value,
         label=str(attrs["label"]),
         type=str(attrs["type"]),
         attributes={k: v for k, v in attrs.items() if k not in ("label", "type", "iri")},
         links=tuple(links),
-        evidence=tuple(evidence.values()),
+        evidence=tuple(list(evidence.values())[:evidence_limit]),
     )
 
 

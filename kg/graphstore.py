@@ -16,9 +16,54 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.iri import ONTOLOGY_NS
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Progress = Callable[[str, int, int], None]
+
+# Provenance belongs to one document: the triples of its sentences and evidence
+# (kg.mapping) stay in that document's named graph only.  The default graph, the
+# union view every other query reads, leaves them out, so the store does not hold
+# them twice (they were most of it); a query for evidence reads ``GRAPH ?g { … }``.
+PROVENANCE_PREDICATES: frozenset[str] = frozenset(
+    ONTOLOGY_NS + name
+    for name in (
+        "text",
+        "startOffset",
+        "endOffset",
+        "inSentence",
+        "mentionedIn",
+        "citedIn",
+        "statedIn",
+        "evidence",
+        "supportsSubject",
+        "supportsPredicate",
+        "supportsObject",
+    )
+)
+_PROVENANCE_NODES = frozenset(ox.NamedNode(iri) for iri in PROVENANCE_PREDICATES)
+_PROVENANCE_LIST = ", ".join(sorted(str(node) for node in _PROVENANCE_NODES))
+_PROVENANCE_BYTES = frozenset(str(node).encode() for node in _PROVENANCE_NODES)
+
+
+def in_union(quad: ox.Quad | ox.Triple) -> bool:
+    """Whether the default graph holds a copy of this named graph's quad."""
+    return quad.predicate not in _PROVENANCE_NODES
+
+
+def union_lines(nquads: bytes, tail: bytes) -> list[bytes]:
+    """The default graph's copy of one graph given as N-Quads: its lines ending ``tail``.
+
+    Each line's graph name (``tail`` is `` <graph> .\n``) is taken off, and the
+    provenance lines are left out.  A subject is an IRI or a blank node, neither
+    with a space in it, so the predicate is the line's second field.
+    """
+    out = []
+    for line in nquads.splitlines(keepends=True):
+        if line.split(b" ", 2)[1] in _PROVENANCE_BYTES:
+            continue
+        out.append(line.replace(tail, b" .\n") if line.endswith(tail) else line)
+    return out
 
 
 class GraphStore(Protocol):
@@ -93,9 +138,9 @@ def union_update(clear: Iterable[str], add: Mapping[str, list[ox.Quad]]) -> str:
     """The one SPARQL Update that empties the graphs in ``clear`` and writes ``add``.
 
     A triple leaves the default graph only when no other named graph still states it,
-    and every added triple is copied into it, so the default graph stays the set
-    union of the named graphs.  Shared by the embedded and the remote store, so both
-    keep the same layout.  Empty when there is nothing to do.
+    and every added triple but provenance is copied into it, so the default graph
+    stays the set union of the named graphs without their provenance.  Shared by the
+    embedded and the remote store, so both keep the same layout.  Empty when there is nothing to do.
     """
     parts = []
     for graph in sorted(set(clear) | set(add)):
@@ -110,7 +155,9 @@ def union_update(clear: Iterable[str], add: Mapping[str, list[ox.Quad]]) -> str:
     for graph, quads in add.items():
         triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         named_text.append(f"GRAPH {ox.NamedNode(graph)} {{\n{triples}\n}}")
-        union_text.append(triples)
+        union_text.append(
+            "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads if in_union(q))
+        )
     if named_text:
         parts.append("INSERT DATA {\n" + "\n".join(named_text) + "\n}")
         parts.append("INSERT DATA {\n" + "\n".join(union_text) + "\n}")
@@ -121,7 +168,10 @@ def resync_update() -> str:
     """The update that re-derives the default graph as the union of the named graphs."""
     return (
         "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
-        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o "
+        f"FILTER(?p IN ({_PROVENANCE_LIST})) }} ;\n"
+        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?p NOT IN ({_PROVENANCE_LIST})) }}"
     )
 
 

@@ -69,6 +69,11 @@ def evidence_iri(base: str, document_id: str, start: int, end: int, fact: str) -
     return f"{base}id/evidence/{document_id}/{start}-{end}-{short_hash(fact, 12)}"
 
 
+def sentence_iri(base: str, document_id: str, start: int, end: int) -> str:
+    """IRI of the sentence of one document at characters ``start`` to ``end``."""
+    return f"{base}id/sentence/{document_id}/{start}-{end}"
+
+
 def graph_iri(base: str, document_id: str) -> str:
     return f"{base}graph/{document_id}"
 

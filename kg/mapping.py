@@ -1,12 +1,19 @@
 """The map stage: one Extraction → the RDF quads of its document's named graph.
 
 Every quad goes into ``graph_iri(base, document.id)``, so replacing or dropping a
-document is replacing or dropping one graph.  Provenance without RDF-star: each
-extracted fact (citation, entity mention, relation, task responsibility) gets an
-``hp:Evidence`` node with the span's offsets, exact text and sentence, derived from
-the document, and naming the one triple it supports through ``hp:supportsSubject``,
-``hp:supportsPredicate`` and ``hp:supportsObject``.  The resource the fact is about
-points at it with ``hp:evidence``.  See ontology/README.md.
+document is replacing or dropping one graph.
+
+Provenance without RDF-star, and lean: each sentence that states a fact is one
+``hp:Sentence`` node (its text once, its start offset), and each fact points at it.
+Facts whose subject is the document or a task need no node of their own: the cited
+document is ``hp:citedIn`` the sentence, a mentioned thing ``hp:mentionedIn`` it, a
+task ``hp:statedIn`` it (for its units too).  A relation between two things
+(``hp:leads``, ``hp:memberOf`` …) gets an ``hp:Evidence`` node with its span's
+offsets, its ``hp:inSentence`` and the triple it supports (``hp:supportsSubject``,
+``hp:supportsPredicate``, ``hp:supportsObject``), which its subject points at with
+``hp:evidence``.  These provenance triples stay in the named graph: the store's
+default graph (the union of the documents) leaves them out (kg.graphstore).  See
+ontology/README.md.
 
 Data literals are plain strings (no language tag), so that a query can match a name
 with a plain literal bound from user input.
@@ -19,14 +26,22 @@ import logging
 from collections.abc import Mapping
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 from rdflib.term import URIRef
 
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
-from kg.iri import document_iri, entity_iri, evidence_iri, graph_iri, person_iri, task_iri
-from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
+from kg.iri import (
+    document_iri,
+    entity_iri,
+    evidence_iri,
+    graph_iri,
+    person_iri,
+    sentence_iri,
+    task_iri,
+)
+from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, sentence_bounds
 from kg.privacy import redact
 from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
 from kg.vocab import node as _n
@@ -133,32 +148,39 @@ class _Builder:
             return None
         return self.named(default_kind, name)
 
-    def evidence(
-        self,
-        mention: Mention,
-        about: ox.NamedNode,
-        s: ox.NamedNode,
-        p: str,
-        o: ox.NamedNode,
-    ) -> None:
+    def sentence(self, mention: Mention) -> ox.NamedNode:
+        """The node of the sentence a mention lies in: its text once, its start offset.
+
+        Every fact stated in that sentence points at this one node, rather than
+        carrying a copy of the sentence; the span itself is found again in the
+        sentence by the fact's labels (kg.evidence).
+        """
+        text = self.x.document.text
+        if 0 <= mention.start <= mention.end <= len(text) and text.strip():
+            start, end = sentence_bounds(text, mention.start, mention.end)
+            sentence = text[start:end]
+        else:  # offsets outside the text (an extraction made by hand): as given
+            start, sentence = mention.start, mention.sentence.strip() or mention.text
+        node = ox.NamedNode(sentence_iri(self.base, self.doc_id, start, start + len(sentence)))
+        self.add(node, HP.text, _literal(sentence))
+        self.add(node, HP.startOffset, _literal(start))
+        return node
+
+    def stated(self, mention: Mention, about: ox.NamedNode, link: str) -> None:
+        """Evidence of a fact that ``link`` names: ``about`` points at its sentence."""
+        self.add(about, link, self.sentence(mention))
+
+    def evidence(self, mention: Mention, s: ox.NamedNode, p: str, o: ox.NamedNode) -> None:
+        """Evidence of a relation between two things: one node naming the triple."""
         fact = f"{s.value} {p} {o.value}"
         ev = ox.NamedNode(evidence_iri(self.base, self.doc_id, mention.start, mention.end, fact))
-        sentence = mention.sentence
-        text = self.x.document.text
-        if not sentence and 0 <= mention.start <= mention.end <= len(text):
-            sentence = self.x.document.sentence_at(mention.start, mention.end)
-        self.add(ev, RDF.type, HP.Evidence)
+        self.add(ev, HP.inSentence, self.sentence(mention))
         self.add(ev, HP.startOffset, _literal(mention.start))
         self.add(ev, HP.endOffset, _literal(mention.end))
-        if mention.text:
-            self.add(ev, HP.exact, _literal(mention.text))
-        if sentence.strip():
-            self.add(ev, HP.sentence, _literal(sentence))
-        self.add(ev, PROV.wasDerivedFrom, self.doc)
         self.add(ev, HP.supportsSubject, s)
         self.add(ev, HP.supportsPredicate, p)
         self.add(ev, HP.supportsObject, o)
-        self.add(about, HP.evidence, ev)
+        self.add(s, HP.evidence, ev)
 
     # --- facts ---------------------------------------------------------------
 
@@ -238,7 +260,7 @@ class _Builder:
             self.add(cited, HP.issuerName, _literal(citation.issuer))
         self.add(self.doc, ELI.cites, cited)
         for mention in citation.mentions:
-            self.evidence(mention, cited, self.doc, ELI.cites, cited)
+            self.stated(mention, cited, HP.citedIn)
 
     def entity(self, entity: Entity) -> None:
         if entity.kind not in ENTITY_CLASSES:
@@ -256,7 +278,7 @@ class _Builder:
         self.add(node, HP.resolved, _literal(entity.resolved))
         self.add(self.doc, HP.mentions, node)
         for mention in entity.mentions:
-            self.evidence(mention, node, self.doc, HP.mentions, node)
+            self.stated(mention, node, HP.mentionedIn)
         self.attributes(entity, node)
 
     def attributes(self, entity: Entity, node: ox.NamedNode) -> None:
@@ -278,9 +300,11 @@ class _Builder:
                 self.add(node, HP.tight, _literal(bool(attrs["tight"])))
             if attrs.get("lead") and (lead := self.lookup(attrs["lead"], "hospital")):
                 self.add(lead, HP.leads, node)
+                self.attribute_evidence(entity, attrs["lead"], lead, HP.leads, node)
             for member in attrs.get("members") or ():
                 if (member_node := self.lookup(member, "hospital")) is not None:
                     self.add(member_node, HP.memberOf, node)
+                    self.attribute_evidence(entity, member, member_node, HP.memberOf, node)
         elif entity.kind == "programme" and attrs.get("core") is not None:
             self.add(node, HP.core, _literal(bool(attrs["core"])))
         elif entity.kind == "person" and attrs.get("role"):
@@ -288,6 +312,26 @@ class _Builder:
         parent = attrs.get("parent")
         if parent and (parent_node := self.lookup(parent, None)) is not None:
             self.add(node, ORG.subOrganizationOf, parent_node)
+
+    def attribute_evidence(
+        self, entity: Entity, name: str, s: ox.NamedNode, p: str, o: ox.NamedNode
+    ) -> None:
+        """Evidence of a relation read from an entity's attributes (a consortium's lead
+        or members): the entity's first mention whose sentence also names the other end."""
+        text = self.x.document.text
+        other = self.by_name.get(name)
+        names = {name, *(other.labels if other is not None else ())}
+        for mention in entity.mentions:
+            if 0 <= mention.start <= mention.end <= len(text):
+                start, end = sentence_bounds(text, mention.start, mention.end)
+                sentence = text[start:end]
+            else:
+                start, sentence = mention.start, mention.sentence
+            for label in sorted(names, key=len, reverse=True):
+                if label and label in sentence:
+                    at = start + sentence.index(label)
+                    self.evidence(Mention(label, at, at + len(label), sentence), s, p, o)
+                    return
 
     def relation(self, subject: str, predicate: str, obj: str, mention: Mention | None) -> None:
         p = RELATION_PREDICATES.get(predicate)
@@ -303,7 +347,7 @@ class _Builder:
             return
         self.add(s, p, o)
         if mention is not None:
-            self.evidence(mention, s, s, p, o)
+            self.evidence(mention, s, p, o)
 
     def task(self, task: Task) -> None:
         node = ox.NamedNode(task_iri(self.base, self.doc_id, task.number))
@@ -315,7 +359,8 @@ class _Builder:
             self.add(node, HP.section, _literal(task.section))
         self.add(self.doc, HP.hasTask, node)
         if task.mention is not None:
-            self.evidence(task.mention, node, self.doc, HP.hasTask, node)
+            # One sentence states the task and its units: the evidence of all three.
+            self.stated(task.mention, node, HP.statedIn)
         for text in dict.fromkeys(task.responsible_text):
             if text.strip():
                 self.add(node, HP.responsibleText, _literal(text))
@@ -325,8 +370,6 @@ class _Builder:
                 if unit is None:
                     continue
                 self.add(node, predicate, unit)
-                if task.mention is not None:
-                    self.evidence(task.mention, node, node, predicate, unit)
 
     def build(self) -> list[ox.Quad]:
         self.header()

@@ -62,6 +62,12 @@ _SENTENCE_END = "。！？；\n"
 
 def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence that contains ``text[start:end]``, whitespace-trimmed."""
+    left, right = sentence_bounds(text, start, end)
+    return text[left:right]
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the whitespace-trimmed sentence around ``text[start:end]`` starts and ends."""
     left = start
     while left > 0 and text[left - 1] not in _SENTENCE_END:
         left -= 1
@@ -70,7 +76,11 @@ def sentence_around(text: str, start: int, end: int) -> str:
         right += 1
     if right < len(text) and text[right] != "\n":
         right += 1
-    return text[left:right].strip()
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
 
 
 @dataclass(frozen=True)

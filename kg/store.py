@@ -17,7 +17,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
+from kg.graphstore import (
+    Progress,
+    QueryResult,
+    in_union,
+    parse_graphs,
+    resync_update,
+    rows_of,
+    union_lines,
+    union_update,
+)
 
 
 class Store:
@@ -90,7 +99,10 @@ class Store:
             # insert of its quads and their default-graph copies is twice as fast as
             # parsing the same data as SPARQL.
             union = [
-                ox.Quad(q.subject, q.predicate, q.object) for quads in fresh.values() for q in quads
+                ox.Quad(q.subject, q.predicate, q.object)
+                for quads in fresh.values()
+                for q in quads
+                if in_union(q)
             ]
             named = [
                 ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
@@ -118,7 +130,7 @@ class Store:
         to the bulk loader as they are, with no Python object made per quad.  The
         default graph's copy of a graph is its N-Quads with the graph name taken off
         each line (every line ends `` <graph> .``; a newline inside a literal is
-        escaped, so no literal can).  Each graph's own description (lines whose
+        escaped, so no literal can) and its provenance lines left out.  Each graph's own description (lines whose
         subject is the graph) goes last, in a transaction, as in ``replace_graphs``.
         """
         remove = set(remove)
@@ -137,7 +149,7 @@ class Store:
             head, tail = node + b" ", b" " + node + b" .\n"
             for line in nquads.splitlines(keepends=True):
                 (described if line.startswith(head) else content).append(line)
-            union.append(nquads.replace(tail, b" .\n"))
+            union.extend(union_lines(nquads, tail))
         try:
             self._store.bulk_load(b"".join(content + union), format=ox.RdfFormat.N_QUADS)
         except OSError as exc:

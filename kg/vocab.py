@@ -33,6 +33,7 @@ class HP(DefinedNamespace):
     Programme: URIRef  # 项目 / programme
     Proposal: URIRef  # 提案 / proposal
     Reply: URIRef  # 答复 / reply
+    Sentence: URIRef  # 句子 / sentence
     Submission: URIRef  # 建议提案 / submission
     Suggestion: URIRef  # 建议 / suggestion
     Task: URIRef  # 任务 / task
@@ -97,23 +98,27 @@ class HP(DefinedNamespace):
 
     # object properties
     answers: URIRef  # 答复 / answers
+    citedIn: URIRef  # 引用于 / cited in
     collaboratesWith: URIRef  # 合作 / collaborates with
     consortiumKind: URIRef  # 医联体类别 / consortium kind
     documentType: URIRef  # 文种 / document type
     entrusts: URIRef  # 托管 / entrusts
     evidence: URIRef  # 证据 / evidence
     hasTask: URIRef  # 包含任务 / has task
+    inSentence: URIRef  # 所在句子 / in sentence
     institutionKind: URIRef  # 机构类别 / institution kind
     jurisdiction: URIRef  # 行政区域 / jurisdiction
     leadIssuer: URIRef  # 主办机关 / lead issuer
     leadUnit: URIRef  # 牵头单位 / lead unit
     leads: URIRef  # 牵头 / leads
     memberOf: URIRef  # 成员单位 / member of
+    mentionedIn: URIRef  # 提及于 / mentioned in
     mentions: URIRef  # 提及 / mentions
     proposer: URIRef  # 提出人 / proposer
     responsibleFor: URIRef  # 负责任务 / responsible for
     responsibleUnit: URIRef  # 责任单位 / responsible unit
     signedBy: URIRef  # 签发人 / signed by
+    statedIn: URIRef  # 载于 / stated in
     supports: URIRef  # 帮扶 / supports
     supportsObject: URIRef  # 支持的宾语 / supports object
     supportsPredicate: URIRef  # 支持的谓语 / supports predicate
@@ -126,7 +131,6 @@ class HP(DefinedNamespace):
     core: URIRef  # 核心项目 / core
     disclosure: URIRef  # 公开方式 / disclosure
     endOffset: URIRef  # 结束偏移 / end offset
-    exact: URIRef  # 原文片段 / exact text
     issuerName: URIRef  # 发文机关名称 / issuer name
     level: URIRef  # 等级 / level
     numberText: URIRef  # 原文文号 / number as printed
@@ -134,12 +138,12 @@ class HP(DefinedNamespace):
     responsibleText: URIRef  # 责任单位原文 / responsible (as printed)
     role: URIRef  # 角色 / role
     section: URIRef  # 所属部分 / section
-    sentence: URIRef  # 所在句子 / sentence
     session: URIRef  # 会议届次 / session
     sourceFile: URIRef  # 来源文件 / source file
     startOffset: URIRef  # 起始偏移 / start offset
     submissionNumber: URIRef  # 建议提案编号 / submission number
     taskNumber: URIRef  # 任务编号 / task number
+    text: URIRef  # 句子原文 / text
     tight: URIRef  # 紧密型 / tight
     typeName: URIRef  # 类别名称 / type name
 

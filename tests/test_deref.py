@@ -16,7 +16,7 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from api.routers import ontology
 from kg.config import DEFAULT_IRI_BASE as BASE
@@ -131,8 +131,10 @@ def test_entity_page_shows_its_facts_and_evidence(seed_http: httpx.Client) -> No
     assert (node, SKOS.prefLabel, Literal("益阳市中医医院")) in graph
     assert (node, RDF.type, HP.HealthInstitution) in graph
     assert (URIRef(YIZI), HP.mentions, node) in graph
-    evidence = set(graph.subjects(HP.supportsObject, node))
-    assert evidence and all((e, HP.sentence, None) in graph for e in evidence)
+    sentences = set(graph.objects(node, HP.mentionedIn))
+    assert sentences and all((s, HP.text, None) in graph for s in sentences)
+    # Each sentence is shown with the document it comes from (its named graph's).
+    assert all((s, PROV.wasDerivedFrom, URIRef(YIZI)) in graph for s in sentences)
     # The evidence's document is named by its number on the page.
     page = fetch(seed_http, path_of(HOSPITAL)).text
     assert "益资政办发〔2023〕20号" in page and "<mark>" in page

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
 from kg._convert import to_rdflib_dataset, to_rdflib_graph
 from kg.config import Settings
-from kg.iri import document_iri, entity_iri, graph_iri, person_iri, task_iri
+from kg.iri import document_iri, entity_iri, graph_iri, person_iri, sentence_iri, task_iri
 from kg.mapping import to_quads
 from kg.model import (
     Answered,
@@ -186,16 +186,6 @@ def person(name: str, jurisdiction: str) -> URIRef:
 # --- golden graph ------------------------------------------------------------
 
 
-def _blank_evidence(graph: Graph) -> Graph:
-    """Evidence IRIs carry a hash; golden graphs write them as blank nodes."""
-    evidence = set(graph.subjects(RDF.type, HP.Evidence))
-    names = {e: BNode() for e in evidence}
-    out = Graph()
-    for s, p, o in graph:
-        out.add((names.get(s, s), p, names.get(o, o)))
-    return out
-
-
 def test_golden_graph_of_a_citation_and_an_agency() -> None:
     text = "根据国办发〔2017〕32号文件。"
     extraction = Extraction(
@@ -232,13 +222,12 @@ def test_golden_graph_of_a_citation_and_an_agency() -> None:
         <{agency}> a hp:Agency ; skos:prefLabel "岳阳市卫生健康委员会" .
         <{cited}> a hp:Document ; eli:id_local "国办发〔2017〕32号" ;
             dcterms:title "国务院办公厅关于推进医疗联合体建设和发展的指导意见" ;
-            hp:evidence [ a hp:Evidence ; hp:startOffset 2 ; hp:endOffset 14 ;
-                hp:exact "国办发〔2017〕32号" ; hp:sentence "根据国办发〔2017〕32号文件。" ;
-                prov:wasDerivedFrom <{me}> ; hp:supportsSubject <{me}> ;
-                hp:supportsPredicate eli:cites ; hp:supportsObject <{cited}> ] .
+            hp:citedIn <{u(sentence_iri(BASE, "aaaaaaaaaaaaaaaa", 0, 17))}> .
+        <{u(sentence_iri(BASE, "aaaaaaaaaaaaaaaa", 0, 17))}> hp:text "根据国办发〔2017〕32号文件。" ;
+            hp:startOffset 0 .
         """,
     )
-    got = _blank_evidence(union(extraction))
+    got = union(extraction)
     if not isomorphic(got, expected):
         extra = to_isomorphic(got) - to_isomorphic(expected)
         missing = to_isomorphic(expected) - to_isomorphic(got)
@@ -479,15 +468,16 @@ def test_relation_evidence_names_the_triple() -> None:
     assert NOTICE_TEXT[start:end] == "支持益阳市中医医院"
 
 
-def test_task_evidence_for_each_responsibility() -> None:
+def test_one_sentence_is_the_evidence_of_a_task_and_its_units() -> None:
     graph = union(notice())
     task = u(task_iri(BASE, "95a456216623b0c6", "5"))
-    predicates = sorted(
-        str(graph.value(ev, HP.supportsPredicate)) for ev in graph.objects(task, HP.evidence)
-    )
-    assert predicates == sorted(
-        map(str, [HP.hasTask, HP.leadUnit, HP.responsibleUnit, HP.responsibleUnit])
-    )
+    sentences = list(graph.objects(task, HP.statedIn))
+    assert len(sentences) == 1
+    stated = str(graph.value(sentences[0], HP.text))
+    written = [str(text) for text in graph.objects(task, HP.responsibleText)]
+    assert written and all(text in stated for text in written), (written, stated)
+    assert len(list(graph.objects(task, HP.responsibleUnit))) == 2
+    assert not list(graph.objects(task, HP.evidence))
 
 
 def test_relation_with_unknown_endpoint_is_dropped() -> None:

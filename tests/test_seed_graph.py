@@ -20,8 +20,10 @@ from rdflib import RDF, Graph
 
 from kg.build import process
 from kg.config import Settings
+from kg.evidence import evidence_rows
 from kg.ingest import ingest
 from kg.mapping import to_quads
+from kg.privacy import redact
 from kg.store import Store
 from kg.validate import validate
 from tests.factories import make_document
@@ -30,11 +32,21 @@ REPO = Path(__file__).resolve().parent.parent
 HP = "https://w3id.org/cn-health-kg/ontology#"
 ELI = "http://data.europa.eu/eli/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
-EVIDENCE_SPANS = f"""
-SELECT ?evidence ?start ?end ?exact ?source WHERE {{
+SENTENCES = f"""
+SELECT ?sentence ?start ?text ?source WHERE {{
   GRAPH ?g {{
-    ?evidence a <{HP}Evidence> ; <{HP}startOffset> ?start ; <{HP}endOffset> ?end ;
-              <{HP}exact> ?exact .
+    ?sentence <{HP}text> ?text ; <{HP}startOffset> ?start .
+    ?g <{HP}sourceFile> ?source .
+  }}
+}}"""
+
+# Every fact with evidence in the seed graph: the facts whose sentences are stored.
+FACTS = f"""
+SELECT DISTINCT ?subject ?predicate ?object ?source WHERE {{
+  GRAPH ?g {{
+    {{ ?object <{HP}mentionedIn> ?s . ?subject <{HP}mentions> ?object BIND(<{HP}mentions> AS ?predicate) }}
+    UNION {{ ?subject <{HP}statedIn> ?s ; <{HP}responsibleUnit> ?object BIND(<{HP}responsibleUnit> AS ?predicate) }}
+    UNION {{ ?e <{HP}supportsSubject> ?subject ; <{HP}supportsPredicate> ?predicate ; <{HP}supportsObject> ?object }}
     ?g <{HP}sourceFile> ?source .
   }}
 }}"""
@@ -76,13 +88,27 @@ def test_every_ontology_term_the_graph_uses_is_declared(seed: Store) -> None:
     assert sorted(ours - declared) == []
 
 
-def test_every_stored_evidence_span_is_the_original_text_at_its_offsets(seed: Store) -> None:
+def test_every_stored_sentence_is_the_original_text_at_its_offset(seed: Store) -> None:
     texts = {p.name: ingest(p).text for p in (REPO / "corpus").glob("*.txt")}
-    rows = seed.select(EVIDENCE_SPANS)
-    assert len(rows) > 200
+    rows = seed.select(SENTENCES)
+    assert len(rows) > 100
     for row in rows:
-        start, end = int(row["start"]), int(row["end"])
-        assert texts[row["source"]][start:end] == row["exact"], row["evidence"]
+        start, text = int(row["start"]), row["text"]
+        original = texts[row["source"]][start:]
+        assert redact(original)[: len(text)] == text, row["sentence"]
+
+
+def test_every_evidence_span_read_back_is_the_original_text_at_its_offsets(seed: Store) -> None:
+    texts = {p.name: ingest(p).text for p in (REPO / "corpus").glob("*.txt")}
+    facts = seed.select(FACTS)
+    assert len(facts) > 100
+    for fact in facts:
+        ends = {k: fact[k] for k in ("subject", "predicate", "object")}
+        rows = evidence_rows(seed, ends)
+        assert rows, ends
+        for row in rows:
+            assert texts[fact["source"]][row["start"] : row["end"]] == row["exact"], (ends, row)
+            assert row["exact"] in row["sentence"]
 
 
 FRAGMENTS = [
@@ -105,15 +131,19 @@ def test_mapped_evidence_always_points_at_the_original_text(pieces: list[str]) -
     quads = to_quads(process(document), Settings())
     spans: dict[str, dict[str, str]] = {}
     for quad in quads:
-        if quad.predicate.value in (HP + "startOffset", HP + "endOffset", HP + "exact"):
+        if quad.predicate.value in (HP + "startOffset", HP + "endOffset", HP + "text"):
             assert not isinstance(quad.subject, ox.Triple) and isinstance(
                 quad.object, ox.Literal
             ), quad
             spans.setdefault(quad.subject.value, {})[quad.predicate.value[len(HP) :]] = (
                 quad.object.value
             )
-    for evidence, span in spans.items():
-        assert text[int(span["startOffset"]) : int(span["endOffset"])] == span["exact"], evidence
+    for node, span in spans.items():
+        start = int(span["startOffset"])
+        if "text" in span:  # a sentence: the original text at its offset, numbers blanked
+            assert redact(text[start:])[: len(span["text"])] == span["text"], node
+        else:  # a relation's evidence: its span lies in the text
+            assert 0 <= start <= int(span["endOffset"]) <= len(text), node
     assert "4221234" not in " ".join(
         q.object.value for q in quads if isinstance(q.object, ox.Literal)
     )
@@ -128,3 +158,32 @@ def test_a_catalogue_document_is_shown_with_its_citing_reply(seed_http: httpx.Cl
     assert body["cited_by_count"] == 1
     citing = seed_http.get("/documents/国办发〔2017〕32号/cited-by").json()
     assert [item["number"] for item in citing["items"]] == ["岳卫字〔2023〕2号"]
+
+
+# (fact predicate, the link that is its evidence, whether the link's subject is the
+# fact's object) — each fact of the seed graph has its sentence in the same graph.
+WITHOUT_EVIDENCE = f"""
+SELECT ?g ?subject ?object WHERE {{
+  GRAPH ?g {{
+    ?subject <%(fact)s> ?object .
+    FILTER NOT EXISTS {{ %(evidence)s }}
+    FILTER(?subject != ?g)
+  }}
+}}"""
+
+
+@pytest.mark.parametrize(
+    ("fact", "evidence"),
+    [
+        (f"{HP}mentions", f"?object <{HP}mentionedIn> ?s"),
+        ("http://data.europa.eu/eli/ontology#cites", f"?object <{HP}citedIn> ?s"),
+        (f"{HP}hasTask", f"?object <{HP}statedIn> ?s"),
+        (f"{HP}responsibleUnit", f"?subject <{HP}statedIn> ?s"),
+        (f"{HP}leads", f"?subject <{HP}evidence> [ <{HP}supportsObject> ?object ]"),
+    ],
+    ids=["mentions", "cites", "hasTask", "responsibleUnit", "leads"],
+)
+def test_every_fact_keeps_its_evidence(seed: Store, fact: str, evidence: str) -> None:
+    assert seed.select(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{fact}> ?o }} }} LIMIT 1"), fact
+    missing = seed.select(WITHOUT_EVIDENCE % {"fact": fact, "evidence": evidence})
+    assert missing == [], missing[:3]

@@ -26,6 +26,7 @@ PREFIXES = """
 @prefix h: <https://w3id.org/cn-health-kg/id/hospital/> .
 @prefix t: <https://w3id.org/cn-health-kg/id/task/> .
 @prefix e: <https://w3id.org/cn-health-kg/id/evidence/> .
+@prefix s: <https://w3id.org/cn-health-kg/id/sentence/> .
 """
 
 VALID = """
@@ -35,10 +36,11 @@ d:yue a hp:Reply ; eli:id_local "岳卫字〔2023〕2号" ; dcterms:title "对�
 a:yueyang a hp:Agency ; skos:prefLabel "岳阳市卫生健康委员会" ; skos:altLabel "市卫健委" .
 d:guoban a hp:Document ; eli:id_local "国办发〔2017〕32号" ;
     eli:date_publication "2017-04-26"^^xsd:date ; schema:url <https://www.gov.cn/x.htm> ;
-    hp:evidence e:one .
-t:one a hp:Task ; hp:taskNumber "1" ; hp:responsibleUnit a:yueyang .
-e:one a hp:Evidence ; hp:startOffset 10 ; hp:endOffset 22 ; hp:exact "国办发〔2017〕32号" ;
-    hp:sentence "按照国办发〔2017〕32号文件要求。" ; prov:wasDerivedFrom d:yue ;
+    hp:citedIn s:one .
+t:one a hp:Task ; hp:taskNumber "1" ; hp:responsibleUnit a:yueyang ; hp:statedIn s:one .
+s:one hp:text "按照国办发〔2017〕32号文件要求。" ; hp:startOffset 8 .
+d:yue hp:evidence e:one .
+e:one hp:startOffset 10 ; hp:endOffset 22 ; hp:inSentence s:one ;
     hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; hp:supportsObject d:guoban .
 """
 
@@ -83,9 +85,9 @@ BROKEN = [
     (
         "evidence-without-offsets",
         (
-            "e:two a hp:Evidence ; prov:wasDerivedFrom d:yue ; "
+            "e:two hp:inSentence s:one ; "
             "hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; hp:supportsObject d:guoban . "
-            "d:guoban hp:evidence e:two ."
+            "d:yue hp:evidence e:two ."
         ),
         "hp:startOffset",
     ),
@@ -93,31 +95,33 @@ BROKEN = [
     (
         "negative-offset",
         (
-            "e:three a hp:Evidence ; hp:startOffset -1 ; hp:endOffset 2 ; "
-            "prov:wasDerivedFrom d:yue ; hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; "
-            "hp:supportsObject d:guoban . d:guoban hp:evidence e:three ."
+            "e:three hp:startOffset -1 ; hp:endOffset 2 ; hp:inSentence s:one ; "
+            "hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; "
+            "hp:supportsObject d:guoban . d:yue hp:evidence e:three ."
         ),
         "hp:startOffset",
     ),
     (
-        "evidence-without-document",
+        "evidence-without-sentence",
         (
-            "e:four a hp:Evidence ; hp:startOffset 1 ; hp:endOffset 2 ; "
+            "e:four hp:startOffset 1 ; hp:endOffset 2 ; "
             "hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; hp:supportsObject d:guoban . "
-            "d:guoban hp:evidence e:four ."
+            "d:yue hp:evidence e:four ."
         ),
-        "prov:wasDerivedFrom",
+        "hp:inSentence",
     ),
     (
-        "orphan-evidence",
-        (
-            "e:five a hp:Evidence ; hp:startOffset 1 ; hp:endOffset 2 ; "
-            "prov:wasDerivedFrom d:yue ; hp:supportsSubject d:yue ; hp:supportsPredicate eli:cites ; "
-            "hp:supportsObject d:guoban ."
-        ),
-        "^hp:evidence",
+        "evidence-without-its-triple",
+        "e:five hp:startOffset 1 ; hp:endOffset 2 ; hp:inSentence s:one . d:yue hp:evidence e:five .",
+        "hp:supportsSubject",
     ),
-    ("telephone-in-sentence", 'e:one hp:sentence "联系电话：0730-1234567" .', "hp:sentence"),
+    ("sentence-without-text", "d:guoban hp:citedIn s:two . s:two hp:startOffset 3 .", "hp:text"),
+    (
+        "sentence-without-offset",
+        'a:yueyang hp:mentionedIn s:three . s:three hp:text "我委" .',
+        "hp:startOffset",
+    ),
+    ("telephone-in-sentence", 's:one hp:text "联系电话：0730-1234567" .', "hp:text"),
     (
         "telephone-in-role",
         'h:p a hp:Person ; skos:prefLabel "付亚" ; hp:role "承办人 13900000000" .',

@@ -48,6 +48,7 @@ from api.schemas_entities import (
 )
 from kg import query as kq
 from kg.errors import NotFound, QueryError
+from kg.evidence import evidence_rows
 from kg.iri import local_name
 from kg.store import Store
 
@@ -860,23 +861,8 @@ def edge_evidence(
 def _evidence_rows(
     store: Store, ends: dict[str, str], limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """Evidence spans for the given triple ends, one row each, by document then offset."""
-    rows: dict[str, dict[str, Any]] = {}
-    # A document stated with two titles gives two rows: ask for a few more than shown.
-    asked = None if limit is None else 2 * limit + 1
-    for row in kq.run_query(store, "evidence_for_edge", ends, limit=asked):
-        rows.setdefault(
-            kq.bound(row, "evidence"), row
-        )  # a document stated with two titles: keep one
-    return sorted(
-        rows.values(),
-        key=lambda r: (
-            r.get("docNumber") or "",
-            r.get("doc") or "",
-            int(r["start"]),
-            r["evidence"],
-        ),
-    )
+    """Evidence of the facts with the given ends, one row each, by document then offset."""
+    return evidence_rows(store, ends, limit)
 
 
 def _node(store: Store, term: str, base: str) -> EntityRef:

@@ -26,17 +26,22 @@ from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from api.routers import ontology
 from kg.errors import NotFound
+from kg.evidence import locate
+from kg.graphstore import PROVENANCE_PREDICATES
 from kg.iri import ONTOLOGY_NS, local_name
 from kg.store import Store
 
 router = APIRouter(tags=["linked data"])
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-EVIDENCE = ONTOLOGY_NS + "Evidence"
 WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
-EXACT = ONTOLOGY_NS + "exact"
-SENTENCE = ONTOLOGY_NS + "sentence"
+TEXT = ONTOLOGY_NS + "text"
+IN_SENTENCE = ONTOLOGY_NS + "inSentence"
+SUPPORTS_PREDICATE = ONTOLOGY_NS + "supportsPredicate"
 START = ONTOLOGY_NS + "startOffset"
+END = ONTOLOGY_NS + "endOffset"
+# What makes a node a card of its own on a page: a sentence, or a relation's evidence.
+_CARD_PREDICATES = (TEXT, SUPPORTS_PREDICATE)
 # Label predicates, best first: a name, a 文号, a title.
 LABELS = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -45,10 +50,14 @@ LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
 )
 
+# Every name of a node, by which its mentions are found in a sentence.
+NAMES = (*LABELS, "http://www.w3.org/2004/02/skos/core#altLabel")
+
 # The description of one node: its triples out and in, the labels of the nodes at
-# the other end, the evidence nodes about it (all their triples) and the labels of
-# the documents and nodes those evidence nodes point at.  ``$node`` is replaced by
-# the N-Triples form of a validated NamedNode, never by client text.
+# the other end, and its provenance, which only the documents' named graphs hold:
+# its links to sentences and evidence nodes, and all their triples (for a sentence
+# or an evidence node, its own).  ``$node`` is replaced by the N-Triples form of a
+# validated NamedNode, never by client text.
 DESCRIBE = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -67,17 +76,43 @@ WHERE {
     ?s ?p ?o
   }
   UNION {
-    { $node hp:evidence ?s } UNION { ?s hp:supportsSubject|hp:supportsObject $node }
-    ?s a hp:Evidence ; ?p ?o
+    VALUES ?p { $provenance }
+    GRAPH ?g { $node ?p ?o } BIND($node AS ?s)
   }
   UNION {
-    { $node hp:evidence ?ev } UNION { ?ev hp:supportsSubject|hp:supportsObject $node }
-    ?ev a hp:Evidence ; prov:wasDerivedFrom|hp:supportsSubject|hp:supportsObject ?s .
-    VALUES ?p { skos:prefLabel eli:id_local dcterms:title }
-    ?s ?p ?o
+    VALUES ?p { $provenance }
+    GRAPH ?g { ?s ?p $node } BIND($node AS ?o)
+  }
+  UNION {
+    GRAPH ?g {
+      { $node hp:mentionedIn|hp:citedIn|hp:statedIn|hp:evidence ?s }
+      UNION { ?s hp:supportsSubject|hp:supportsObject $node }
+      UNION { $node hp:evidence/hp:inSentence ?s }
+      UNION { ?ev hp:supportsSubject|hp:supportsObject $node ; hp:inSentence ?s }
+      ?s ?p ?o
+    }
+  }
+  # Derived, not stored: the document each card's sentence or evidence comes from
+  # (the one of its named graph), and that document's number and title.
+  UNION {
+    $cards
+    BIND(prov:wasDerivedFrom AS ?p) BIND(?card AS ?s) BIND(?doc AS ?o)
+  }
+  UNION {
+    $cards
+    VALUES ?p { eli:id_local dcterms:title }
+    ?doc ?p ?o BIND(?doc AS ?s)
   }
 }
-"""
+""".replace(
+    "$cards",
+    """GRAPH ?g {
+      { $node hp:mentionedIn|hp:citedIn|hp:statedIn|hp:evidence ?card }
+      UNION { ?card hp:supportsSubject|hp:supportsObject $node }
+      UNION { $node hp:text|hp:supportsPredicate ?any BIND($node AS ?card) }
+      ?doc hp:contentHash ?hash FILTER(?doc != ?g)
+    }""",
+).replace("$provenance", " ".join(f"<{p}>" for p in sorted(PROVENANCE_PREDICATES)))
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -200,7 +235,7 @@ def render(
     evidence_nodes = {
         _value(t.subject)
         for t in triples
-        if t.predicate.value == RDF_TYPE and _value(t.object) == EVIDENCE and t.subject != node
+        if t.predicate.value in _CARD_PREDICATES and t.subject != node
     }
     out, incoming, other = [], [], []
     cards: dict[str, list[ox.Triple]] = {e: [] for e in sorted(evidence_nodes)}
@@ -218,6 +253,11 @@ def render(
     types = [
         names.term(t.object) for t in triples if t.subject == node and t.predicate.value == RDF_TYPE
     ]
+    labels = [
+        t.object.value
+        for t in triples
+        if t.subject == node and t.predicate.value in NAMES and isinstance(t.object, ox.Literal)
+    ]
     return ontology.TEMPLATES.get_template("resource.html").render(
         iri=unquote(iri),
         heading=heading or names.label(iri),
@@ -225,7 +265,7 @@ def render(
         types=types,
         out=out,
         incoming=incoming,
-        evidence=[_card(e, rows, names) for e, rows in cards.items()],
+        evidence=[_card(e, rows, names, cards, labels) for e, rows in cards.items()],
         other=other,
         formats=[
             ("Turtle", "?format=ttl"),
@@ -238,14 +278,32 @@ def render(
     )
 
 
-def _card(iri: str, triples: list[ox.Triple], names: Labeller) -> EvidenceCard:
+def _card(
+    iri: str,
+    triples: list[ox.Triple],
+    names: Labeller,
+    cards: dict[str, list[ox.Triple]],
+    labels: Sequence[str],
+) -> EvidenceCard:
+    """A sentence, with the page's node marked in it by one of its ``labels``; or a
+    relation's evidence, with its span cut from its sentence."""
     values = {t.predicate.value: t.object for t in triples}
-    derived = values.get(WAS_DERIVED_FROM)
+    sentence_node = values.get(IN_SENTENCE)
+    sentence = _value(values[TEXT]) if TEXT in values else ""
+    _, _, exact = locate(sentence, 0, labels) if sentence else (0, 0, "")
+    exact = exact if exact != sentence else ""
+    if sentence_node is not None:
+        of_sentence = {t.predicate.value: t.object for t in cards.get(_value(sentence_node), [])}
+        sentence = _value(of_sentence[TEXT]) if TEXT in of_sentence else ""
+        if START in of_sentence and START in values and END in values:
+            at = int(_value(values[START])) - int(_value(of_sentence[START]))
+            exact = sentence[at : at + int(_value(values[END])) - int(_value(values[START]))]
     rows = [(names.predicate(t.predicate), names.term(t.object)) for t in triples]
+    derived = values.get(WAS_DERIVED_FROM)
     return EvidenceCard(
         iri=names.term(ox.NamedNode(iri)),
-        sentence=_value(values[SENTENCE]) if SENTENCE in values else "",
-        exact=_value(values[EXACT]) if EXACT in values else "",
+        sentence=sentence,
+        exact=exact,
         document=names.term(derived) if isinstance(derived, ox.NamedNode) else None,
         rows=tuple(rows),
     )
