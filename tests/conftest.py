@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -24,9 +25,12 @@ from rdflib import namespace as rns
 
 from kg import vocab
 from kg.config import DEFAULT_IRI_BASE
+from kg.graphstore import GraphStore
 from kg.iri import catalogue_graph_iri, document_iri, entity_iri, graph_iri
 from kg.store import Store
 from kg.vocab import node
+
+AnyStore = TypeVar("AnyStore", bound=GraphStore)
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = DEFAULT_IRI_BASE
@@ -160,7 +164,8 @@ def sample_graphs(base: str = BASE) -> dict[str, list[ox.Triple]]:
     return graphs
 
 
-def fill(store: Store, base: str = BASE) -> Store:
+def fill(store: AnyStore, base: str = BASE) -> AnyStore:
+    """``store`` (embedded or remote) holding the sample graph."""
     store.replace_graphs([], sample_graphs(base))  # type: ignore[arg-type]
     return store
 

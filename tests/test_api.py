@@ -279,9 +279,10 @@ def test_look_ups_run_on_the_loop_for_the_embedded_store_and_off_it_for_a_remote
     import threading
 
     from api.deps import look_up
+    from kg.remote import RemoteStore
 
-    class Remote:  # stands in for kg.remote.RemoteStore: not an embedded Store
-        pass
+    # Nothing is sent: the look-up below only reports its thread.
+    remote_store = RemoteStore("http://127.0.0.1:9/sparql")
 
     def where(_store: object) -> int:
         return threading.get_ident()
@@ -289,8 +290,11 @@ def test_look_ups_run_on_the_loop_for_the_embedded_store_and_off_it_for_a_remote
     async def both() -> tuple[int, int, int]:
         loop_thread = threading.get_ident()
         embedded = await look_up(memory_store, where, memory_store)
-        remote = await look_up(Remote(), where, Remote())  # type: ignore[arg-type]
+        remote = await look_up(remote_store, where, remote_store)
         return loop_thread, embedded, remote
 
-    loop_thread, embedded, remote = asyncio.run(both())
+    try:
+        loop_thread, embedded, remote = asyncio.run(both())
+    finally:
+        remote_store.close()
     assert embedded == loop_thread and remote != loop_thread
