@@ -28,7 +28,7 @@ import kg
 from api.deps import open_app_store
 from api.routers.ontology import ONTOLOGY_FILE
 from kg.errors import KgError
-from kg.store import Store
+from kg.graphstore import GraphStore
 
 CACHE_CONTROL = "public, max-age=300"
 # GET routes whose answer is a function of the store and the request alone.
@@ -42,7 +42,7 @@ _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?
 _lock = threading.Lock()
 
 
-def store_state(store: Store) -> str:
+def store_state(store: GraphStore) -> str:
     """A hash of what the store holds.
 
     An on-disk store is described by its files: RocksDB never rewrites a table in
@@ -54,7 +54,7 @@ def store_state(store: Store) -> str:
     digest = hashlib.sha256()
     digest.update(kg.__version__.encode())
     digest.update(hashlib.sha256(ONTOLOGY_FILE.read_bytes()).digest())
-    path = getattr(store, "path", None)  # a remote store has none
+    path = store.path  # None in memory and for a remote store
     if path is not None and path.is_dir():
         for entry in sorted(os.scandir(path), key=lambda e: e.name):
             # LOG files and the lock are written by every opening, even a read-only one.

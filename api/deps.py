@@ -11,8 +11,8 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import StoreError
+from kg.graphstore import GraphStore
 from kg.search import SearchIndex
-from kg.store import Store
 from kg.stores import open_store
 
 T = TypeVar("T")
@@ -29,15 +29,15 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> GraphStore:
     """The app's store (see ``open_app_store``); opened in a thread the first time."""
-    store: Store | None = request.app.state.store
+    store: GraphStore | None = request.app.state.store
     if store is None:
         store = await anyio.to_thread.run_sync(open_app_store, request)
     return store
 
 
-def open_app_store(request: Request) -> Store:
+def open_app_store(request: Request) -> GraphStore:
     """The app's store, opened on first use and then shared by every request.
 
     Opened read-only unless the deployment allows updates: the SPARQL endpoint's
@@ -62,21 +62,21 @@ def open_app_store(request: Request) -> Store:
                 # Read-only unless updates are allowed: the SPARQL workers open the
                 # store read-only too, and RocksDB forbids a writer beside readers.
                 state.store = open_store(settings, read_only=not settings.allow_updates)
-    store: Store = state.store
+    store: GraphStore = state.store
     return store
 
 
-async def look_up(store: Store, fn: Callable[..., T], *args: Any) -> T:
+async def look_up(store: GraphStore, fn: Callable[..., T], *args: Any) -> T:
     """Run a cheap look-up: on the event loop over the embedded store, where a thread
     hop costs more than the query; in a worker thread over a remote store, whose
     network round trip must not hold up every other request."""
-    if isinstance(store, Store):
-        return fn(*args)
-    return await anyio.to_thread.run_sync(fn, *args)
+    if store.is_remote:
+        return await anyio.to_thread.run_sync(fn, *args)
+    return fn(*args)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
 def get_search(request: Request) -> SearchIndex:

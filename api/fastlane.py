@@ -23,8 +23,8 @@ from starlette.types import Scope
 from api import security, sparql
 from kg.config import Settings
 from kg.errors import QueryRefused
+from kg.graphstore import GraphStore
 from kg.sparql_policy import check_query
-from kg.store import Store
 
 PATH = "/sparql"
 # Set in the scope of a request whose query the lane walked without answering it.
@@ -36,7 +36,7 @@ def answer(state: Any, scope: Scope) -> Answer | None:
     """Status, headers and body for a simple look-up; None to let the app answer."""
     if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != PATH:
         return None
-    store: Store | None = state.store
+    store: GraphStore | None = state.store
     settings: Settings = state.settings
     if store is None or settings.fast_path_ms <= 0:
         return None  # the route opens the store on first use

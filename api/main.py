@@ -34,7 +34,7 @@ from api.routers import (
 )
 from api.security import SecurityHeadersMiddleware
 from kg.config import Settings
-from kg.store import Store
+from kg.graphstore import GraphStore
 
 
 class App(FastAPI):
@@ -55,7 +55,7 @@ class App(FastAPI):
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> App:
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> App:
     """Build the app; ``store`` lets tests hand one in, else it opens on first use."""
     settings = settings or Settings()
 
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         sparql_helpers.close_sandbox(app.state)  # the SPARQL worker processes, if started
-        opened: Store | None = app.state.store
+        opened: GraphStore | None = app.state.store
         # Close only a store the app opened itself; a handed-in one belongs to the caller.
         if opened is not None and store is None:
             opened.close()

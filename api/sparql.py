@@ -23,14 +23,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from api.problems import HttpProblem
-from kg import fastpath
 from kg.answers import (
     GRAPH,
     TIMEOUT_SETTING,
     TRUNCATED_LINK,
     QueryAnswer,
     QueryJob,
-    execute,
     open_search_index,
     search_functions,
 )
@@ -39,10 +37,8 @@ from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
 from kg.graphstore import GraphStore
 from kg.query import NamedQuery, Param, bind_params, list_queries
-from kg.remote import RemoteStore
 from kg.sandbox import QuerySandbox
 from kg.sparql_policy import check_query, check_update, is_update
-from kg.store import Store
 
 T = TypeVar("T")
 
@@ -209,7 +205,7 @@ def operation_from(
 # --- running ---------------------------------------------------------------------
 
 
-def refuse_or_run_update(store: Store, settings: Settings, op: Operation) -> None:
+def refuse_or_run_update(store: GraphStore, settings: Settings, op: Operation) -> None:
     """Run an update when the deployment allows it; else refuse it with 403."""
     text = op.update if op.update is not None else op.query or ""
     if not settings.allow_updates:
@@ -255,7 +251,7 @@ def _formats_for(accept: str | None) -> tuple[str | None, str | None]:
 
 
 async def answer_query(
-    store: Store,
+    store: GraphStore,
     sandbox: QuerySandbox | None,
     settings: Settings,
     op: Operation,
@@ -291,7 +287,7 @@ async def answer_query(
 def fast_answer(
     store: GraphStore, settings: Settings, op: Operation, job: QueryJob
 ) -> QueryAnswer | None:
-    """A simple look-up answered on the event loop (kg.fastpath), or None.
+    """A simple look-up answered on the event loop (``GraphStore.answer_look_up``), or None.
 
     None for a query outside kg.fastpath's shape, one naming its own dataset, a
     remote store or one open for updates, or a walk that ran past ``fast_path_ms``:
@@ -299,28 +295,16 @@ def fast_answer(
     """
     if settings.fast_path_ms <= 0 or op.default_graphs or op.named_graphs:
         return None
-    # A store open for updates could change between two probes of one walk; a
-    # query evaluated by pyoxigraph reads one snapshot.
-    if not isinstance(store, Store) or not store.read_only:
-        return None
-    plan = fastpath.plan(job.query)
-    if plan is None:
-        return None
-    try:
-        return fastpath.answer(store.raw, plan, job, settings.fast_path_ms / 1000)
-    except fastpath.OverBudget:
-        return None
+    return store.answer_look_up(job, settings.fast_path_ms / 1000)
 
 
 def _run_in_process(
-    store: Store | RemoteStore, job: QueryJob, index_file: Path | None = None
+    store: GraphStore, job: QueryJob, index_file: Path | None = None
 ) -> QueryAnswer:
-    if isinstance(store, RemoteStore):
-        # Forwarded to the remote server, its answer cut at the same limits; the
-        # server evaluates it, so fn:search and fn:rank are not available there.
-        return store.execute(job)
+    # A remote store forwards the job to its server, which evaluates it without
+    # fn:search and fn:rank; its answer is cut at the same limits.
     index = _search_index(index_file) if store.path is not None else None
-    return execute(store.raw, job, search_functions(index))
+    return store.execute(job, search_functions(index))
 
 
 @functools.lru_cache(maxsize=4)
@@ -331,7 +315,7 @@ def _search_index(index_file: Path | None) -> Any:
 _sandbox_lock = threading.Lock()
 
 
-def sandbox_for(state: Any, store: Store, settings: Settings) -> QuerySandbox | None:
+def sandbox_for(state: Any, store: GraphStore, settings: Settings) -> QuerySandbox | None:
     """The app's worker pool, started on first use; None where queries run in-process.
 
     Workers need the store on disk and opened read-only by everyone (see
@@ -441,7 +425,7 @@ def page_or_description(accept: str | None) -> str | None:
 
 
 def service_description(
-    endpoint: str, store: Store, settings: Settings, media: str
+    endpoint: str, store: GraphStore, settings: Settings, media: str
 ) -> tuple[bytes, str]:
     """The endpoint described in SPARQL 1.1 Service Description terms, serialised."""
     from kg.search import RANK_FUNCTION_IRI, SEARCH_FUNCTION_IRI

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.iri import ONTOLOGY_NS
+
+if TYPE_CHECKING:
+    from kg.answers import CustomFunctions, QueryAnswer, QueryJob
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Progress = Callable[[str, int, int], None]
@@ -77,6 +80,11 @@ class GraphStore(Protocol):
         """The store's directory; None in memory and for a remote store."""
         ...
 
+    @property
+    def is_remote(self) -> bool:
+        """True when every call is a round trip to a SPARQL server, False in process."""
+        ...
+
     def __len__(self) -> int: ...
 
     def named_graphs(self) -> list[str]: ...
@@ -94,6 +102,24 @@ class GraphStore(Protocol):
     ) -> QueryResult: ...
 
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]: ...
+
+    def execute(
+        self, job: QueryJob, custom_functions: CustomFunctions | None = None
+    ) -> QueryAnswer:
+        """The SPARQL endpoint's answer to ``job``: evaluated, cut at its limits, serialised.
+
+        ``custom_functions`` (fn:search, fn:rank) apply where the query is evaluated
+        in process; a remote server evaluates the query itself, without them.
+        """
+        ...
+
+    def answer_look_up(self, job: QueryJob, budget_s: float) -> QueryAnswer | None:
+        """A simple look-up (``kg.fastpath``'s shape) walked within ``budget_s``, or None.
+
+        None for any other query, a walk past its budget, or a store that cannot
+        serve one (remote, or open for updates): ``execute`` answers those.
+        """
+        ...
 
     def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes: ...
 

@@ -31,7 +31,6 @@ from kg.errors import NotFound, QueryError
 from kg.graphstore import GraphStore
 from kg.package_data import shipped_folder
 from kg.sparql_policy import check_query
-from kg.store import Store
 
 QUERIES_DIR = shipped_folder("queries")
 
@@ -285,7 +284,7 @@ def canonical_number(text: str) -> str:
 # --- the facts REST serves -------------------------------------------------------
 
 
-def document(store: Store, number: str, *, queries_dir: Path | None = None) -> DocumentFacts:
+def document(store: GraphStore, number: str, *, queries_dir: Path | None = None) -> DocumentFacts:
     """One document's facts by 文号; NotFound when the graph has no such document."""
     canonical = canonical_number(number)
     rows = run_query(store, "document", {"number": canonical}, queries_dir=queries_dir)
@@ -305,7 +304,7 @@ def document(store: Store, number: str, *, queries_dir: Path | None = None) -> D
     )
 
 
-def cited_by(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
+def cited_by(store: GraphStore, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
     """Documents that cite the document numbered ``number``, by number then IRI."""
     canonical = canonical_number(number)
     rows = run_query(store, "cited_by", {"number": canonical}, queries_dir=queries_dir)
@@ -315,7 +314,7 @@ def cited_by(store: Store, number: str, *, queries_dir: Path | None = None) -> l
     return sorted(refs, key=lambda ref: (ref.number is None, ref.number or "", ref.iri))
 
 
-def cites(store: Store, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
+def cites(store: GraphStore, number: str, *, queries_dir: Path | None = None) -> list[DocRef]:
     """Documents that the document numbered ``number`` cites, by number or by title."""
     canonical = canonical_number(number)
     rows = run_query(store, "cites", {"number": canonical}, queries_dir=queries_dir)
@@ -329,7 +328,7 @@ _EXISTS = (
 )
 
 
-def _known_number(store: Store, canonical: str) -> None:
+def _known_number(store: GraphStore, canonical: str) -> None:
     """NotFound unless some document in the graph has this canonical number."""
     if not store.select(_EXISTS, substitutions={"number": ox.Literal(canonical)}):
         raise NotFound(f"no document numbered {canonical} in the graph")

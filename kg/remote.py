@@ -34,7 +34,7 @@ from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, ro
 from kg.sparql_policy import check_query
 
 if TYPE_CHECKING:
-    from kg.answers import QueryAnswer, QueryJob
+    from kg.answers import CustomFunctions, QueryAnswer, QueryJob
 
 # Results formats pyoxigraph parses, and the graph format asked for CONSTRUCT/DESCRIBE;
 # the server picks whichever fits the query's form.
@@ -73,6 +73,7 @@ class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint used as the store: queries, updates, no local files."""
 
     path = None  # nothing on disk: callers that put files beside the store ask settings
+    is_remote = True
 
     def __init__(
         self,
@@ -154,14 +155,17 @@ class RemoteStore:
 
     # --- the SPARQL endpoint's path ----------------------------------------------------
 
-    def execute(self, job: QueryJob) -> QueryAnswer:
+    def execute(
+        self, job: QueryJob, custom_functions: CustomFunctions | None = None
+    ) -> QueryAnswer:
         """Answer a ``kg.answers.QueryJob`` the way the embedded store's sandbox does.
 
         The answer is read from the server as it streams and cut at the job's row or
         triple limit (the rest is never downloaded), then serialised by
         ``kg.answers.execute`` in the client's format, with the same caps and
         truncation marks as a local answer.  The whole exchange is held to
-        ``self.timeout``.
+        ``self.timeout``.  ``custom_functions`` are not sent: the server evaluates
+        the query, so fn:search and fn:rank are not available there.
         """
         from kg.answers import execute  # the API's path only: keeps this import light
 
@@ -177,6 +181,10 @@ class RemoteStore:
             if time.monotonic() >= deadline and not isinstance(exc, QueryTimeout):
                 raise self._timed_out() from exc
             raise
+
+    def answer_look_up(self, job: QueryJob, budget_s: float) -> QueryAnswer | None:
+        """None: each probe of a walk would be a round trip, so ``execute`` answers."""
+        return None
 
     # --- writing -------------------------------------------------------------------------
 

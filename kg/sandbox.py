@@ -38,7 +38,6 @@ from kg.answers import (
     TIMEOUT_SETTING,
     QueryAnswer,
     QueryJob,
-    execute,
     open_search_index,
     search_functions,
 )
@@ -217,7 +216,7 @@ def worker_main(
             answers.send(("error", failure or StoreError(f"cannot open the store at {store_path}")))
             continue
         try:
-            answers.send(("ok", execute(opened.raw, job, search_functions(index))))
+            answers.send(("ok", opened.execute(job, search_functions(index))))
         except KgError as exc:
             answers.send(("error", exc))
 

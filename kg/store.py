@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import answers, fastpath
 from kg.errors import QueryError, StoreError
 from kg.graphstore import (
     Progress,
@@ -31,6 +32,8 @@ from kg.graphstore import (
 
 class Store:
     """A pyoxigraph store, on disk at ``path`` or in memory when ``path`` is None."""
+
+    is_remote = False
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -230,6 +233,31 @@ class Store:
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """Run a SELECT and return rows of plain Python values (IRIs and lexical forms)."""
         return rows_of(self.query(sparql, **kwargs))
+
+    # --- the SPARQL endpoint's path ----------------------------------------------------
+
+    def execute(
+        self, job: answers.QueryJob, custom_functions: answers.CustomFunctions | None = None
+    ) -> answers.QueryAnswer:
+        """Answer a ``kg.answers.QueryJob`` in this process, as a sandbox worker does."""
+        return answers.execute(self._store, job, custom_functions)
+
+    def answer_look_up(self, job: answers.QueryJob, budget_s: float) -> answers.QueryAnswer | None:
+        """A simple look-up walked over the quad indexes (kg.fastpath), or None.
+
+        None for a query outside kg.fastpath's shape, a walk past ``budget_s``, and
+        a store open for updates: that could change between two probes of one walk,
+        where a query evaluated by pyoxigraph reads one snapshot.
+        """
+        if not self.read_only:
+            return None
+        plan = fastpath.plan(job.query)
+        if plan is None:
+            return None
+        try:
+            return fastpath.answer(self._store, plan, job, budget_s)
+        except fastpath.OverBudget:
+            return None
 
     def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         dumped = self._store.dump(format=fmt)

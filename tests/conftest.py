@@ -1,167 +1,108 @@
-"""Shared fixtures: a small graph of real 文号 on disk and in memory, and a live server.
+"""Shared fixtures: the API test graph on disk and in memory, and a live server.
 
-``build_store`` is the one place the test store is made.  To run the interface
-tests against a build of the real corpus, make it call the build stage instead;
-every fixture below goes through it.
+The API test graph is what ``kg build`` makes of three seed documents (API_SOURCES)
+and the catalogue record they cite, built once per session by the real builder
+(``_built_store``); ``build_store``, ``fill`` and every fixture below copy that build.
 """
 
 from __future__ import annotations
 
+import atexit
+import csv
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from rdflib import namespace as rns
 
-from kg import vocab
-from kg.config import DEFAULT_IRI_BASE
-from kg.iri import catalogue_graph_iri, document_iri, entity_iri, graph_iri
+from kg.build import build
+from kg.catalogue import BUNDLED_CATALOGUE
+from kg.config import DEFAULT_IRI_BASE, Settings
+from kg.graphstore import GraphStore
+from kg.ingest import ingest
+from kg.iri import graph_iri
+from kg.search import SearchIndex, index_path
 from kg.store import Store
-from kg.vocab import node
+
+AnyStore = TypeVar("AnyStore", bound=GraphStore)
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = DEFAULT_IRI_BASE
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
-@dataclass(frozen=True)
-class SampleDoc:
-    """One source document of the sample graph, with what it cites."""
+# The seed documents the API graph is built from (corpus/; gold facts in
+# tests/fixtures/gold/): a 答复, a 函 and a 通知; two of them cite 湘政办发〔2021〕79号.
+API_SOURCES = ("000_c00da1c6e20d841d.txt", "001_3a348827253ea4e5.txt", "002_95a456216623b0c6.txt")
 
-    source: str
-    number: str | None
-    title: str
-    issuer: str
-    date: str | None
-    type: str
-    cites: tuple[tuple[str | None, str], ...]  # (文号 or None, title as cited)
+# The bundled policy catalogue's record of the national document the first one cites:
+# the API graph holds this one record, not all 1,925, so its lists stay small.
+CATALOGUE_NUMBERS = ("国办发〔2017〕32号",)
 
 
-# Headers and citations as the gold files give them for the seed corpus.
-SAMPLE_DOCS: tuple[SampleDoc, ...] = (
-    SampleDoc(
-        source="000_c00da1c6e20d841d",
-        number="岳卫字〔2023〕2号",
-        title="对岳阳市政协九届二次会议第141号提案的答复",
-        issuer="岳阳市卫生健康委员会",
-        date="2023-06-29",
-        type="答复",
-        cites=(
-            ("国办发〔2017〕32号", "国务院办公厅关于推进医疗联合体建设和发展的指导意见"),
-            (
-                "国卫医发〔2020〕13号",
-                "国家卫生健康委 国家中医药管理局关于印发医疗联合体管理办法（试行）的通知",
-            ),
-            (None, "湖南省基层卫生人才能力提升培训项目实施方案"),
-            ("湘政办发〔2021〕79号", "关于促进基层卫生健康事业高质量发展的意见"),
-        ),
-    ),
-    SampleDoc(
-        source="001_3a348827253ea4e5",
-        number="曲政函〔2019〕485号",
-        title="曲靖市人民政府关于市政协五届二次会议第152号提案办理意见的函",
-        issuer="曲靖市人民政府",
-        date=None,
-        type="函",
-        cites=(
-            (
-                "曲政办发〔2019〕101号",
-                "曲靖市人民政府办公室关于进一步加强乡村医生队伍建设的实施意见",
-            ),
-        ),
-    ),
-    SampleDoc(
-        source="002_95a456216623b0c6",
-        number="益资政办发〔2023〕20号",
-        title="益阳市资阳区人民政府办公室印发《关于进一步深化改革推进资阳区卫生健康事业高质量发展的实施意见》的通知",
-        issuer="益阳市资阳区人民政府办公室",
-        date="2023-11-22",
-        type="通知",
-        cites=(
-            (
-                None,
-                "中共中央办公厅 国务院办公厅关于进一步深化改革促进乡村医疗卫生体系健康发展的意见",
-            ),
-            (
-                "湘政办发〔2021〕79号",
-                "湖南省人民政府办公厅关于促进基层卫生健康事业高质量发展的意见",
-            ),
-            (
-                "益政办发〔2022〕23号",
-                "益阳市人民政府办公室关于促进基层卫生健康事业高质量发展的实施意见",
-            ),
-        ),
-    ),
-)
-
-# What the bundled policy catalogue says about one cited national document.
-CATALOGUE = (
-    "国办发〔2017〕32号",
-    "国务院办公厅关于推进医疗联合体建设和发展的指导意见",
-    "国务院办公厅",
-    "2017-04-23",
-    "https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm",
-)
+def _api_corpus(root: Path) -> tuple[Path, Path]:
+    """The API_SOURCES and their catalogue record, copied under ``root``."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for source in API_SOURCES:
+        shutil.copy(REPO / "corpus" / source, corpus)
+    catalogue = root / "catalogue.csv"
+    with BUNDLED_CATALOGUE.open(encoding="utf-8", newline="") as bundled:
+        rows = list(csv.reader(bundled))
+    with catalogue.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([rows[0], *(r for r in rows[1:] if r[0] in CATALOGUE_NUMBERS)])
+    return corpus, catalogue
 
 
-def _t(s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> ox.Triple:
-    return ox.Triple(s, node(str(p)), o)
+@functools.cache
+def _built_store(base: str) -> Path:
+    """The API test graph, built once per session by the real builder, closed on disk.
+
+    ``kg build`` of the three seed documents, with the search index beside the store;
+    every store fixture below is a copy of this build.
+    """
+    root = Path(tempfile.mkdtemp(prefix="kg-api-graph-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    corpus, catalogue = _api_corpus(root)
+    path = root / "store"
+    store = Store(path)
+    # Closed here, so the index file is whole (no write-ahead log beside it) to copy.
+    with SearchIndex(index_path(path)) as search:
+        settings = Settings(store_path=path, iri_base=base)
+        report = build(corpus, store, settings, catalogue=catalogue, search=search)
+    assert report.ok, report.failures
+    store.close()
+    return path
 
 
-def sample_graphs(base: str = BASE) -> dict[str, list[ox.Triple]]:
-    """The sample graph as triples per named graph, in the project's vocabulary."""
-    graphs: dict[str, list[ox.Triple]] = {}
-    document = node(str(vocab.HP.Document))
-    for doc in SAMPLE_DOCS:
-        iri = ox.NamedNode(document_iri(base, doc.number, doc.title))
-        agency = ox.NamedNode(entity_iri(base, "agency", doc.issuer))
-        triples = [
-            _t(iri, rns.RDF.type, document),
-            _t(iri, rns.DCTERMS.title, ox.Literal(doc.title)),
-            _t(iri, vocab.HP.typeName, ox.Literal(doc.type)),
-            _t(iri, vocab.HP.sourceFile, ox.Literal(doc.source + ".txt")),
-            _t(iri, vocab.ELI.passed_by, agency),
-            _t(agency, rns.RDF.type, node(str(vocab.HP.Agency))),
-            _t(agency, rns.SKOS.prefLabel, ox.Literal(doc.issuer)),
-        ]
-        if doc.number:
-            triples.append(_t(iri, vocab.ELI.id_local, ox.Literal(doc.number)))
-        if doc.date:
-            triples.append(
-                _t(iri, vocab.ELI.date_document, ox.Literal(doc.date, datatype=XSD_DATE))
-            )
-        for number, title in doc.cites:
-            cited = ox.NamedNode(document_iri(base, number, title))
-            triples += [_t(iri, vocab.ELI.cites, cited), _t(cited, rns.RDF.type, document)]
-            triples.append(_t(cited, rns.DCTERMS.title, ox.Literal(title)))
-            if number:
-                triples.append(_t(cited, vocab.ELI.id_local, ox.Literal(number)))
-        graphs[graph_iri(base, doc.source)] = triples
-
-    number, title, issuer, date, url = CATALOGUE
-    entry = ox.NamedNode(document_iri(base, number, title))
-    graphs[catalogue_graph_iri(base)] = [
-        _t(entry, rns.RDF.type, document),
-        _t(entry, vocab.ELI.id_local, ox.Literal(number)),
-        _t(entry, rns.DCTERMS.title, ox.Literal(title)),
-        _t(entry, vocab.HP.issuerName, ox.Literal(issuer)),
-        _t(entry, vocab.ELI.date_document, ox.Literal(date, datatype=XSD_DATE)),
-        _t(entry, rns.SDO.url, ox.NamedNode(url)),
-    ]
-    return graphs
+@functools.cache
+def sample_graphs(base: str = BASE) -> dict[str, tuple[ox.Quad, ...]]:
+    """The built API graph's quads per named graph (each document's and the catalogue's)."""
+    store = Store(_built_store(base), read_only=True)
+    try:
+        return {graph: tuple(store.quads(graph)) for graph in store.named_graphs()}
+    finally:
+        store.close()
 
 
-def fill(store: Store, base: str = BASE) -> Store:
-    store.replace_graphs([], sample_graphs(base))  # type: ignore[arg-type]
+def graph_of(source: str, base: str = BASE) -> str:
+    """The named graph the build gives the seed document ``source`` (named by its text)."""
+    return graph_iri(base, ingest(REPO / "corpus" / source).id)
+
+
+def fill(store: AnyStore, base: str = BASE) -> AnyStore:
+    """``store`` (embedded or remote) holding the API graph, as the build wrote it."""
+    store.replace_graphs([], sample_graphs(base))
     return store
 
 
@@ -176,13 +117,14 @@ def generated_corpus(out: Path, count: int, seed: int) -> Path:
 
 
 def build_store(path: Path, base: str = BASE) -> Path:
-    """Make the on-disk store the interface tests run against, and close it.
+    """An on-disk copy of the API test graph (store and search index) at ``path``.
 
-    The one function to swap for a build of the real corpus.  The store is closed
-    before the server starts because pyoxigraph holds an exclusive lock on it.
+    The graph is built once per session (``_built_store``); each caller gets its own
+    copy, closed, because pyoxigraph holds an exclusive lock on an open store.
     """
-    store = fill(Store(path), base)
-    store.close()
+    built = _built_store(base)
+    shutil.copytree(built, path)
+    shutil.copy(index_path(built), index_path(path))
     return path
 
 
@@ -193,13 +135,13 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def memory_store() -> Store:
-    """The sample graph in memory, for unit tests that need no server (do not write to it)."""
+    """The API test graph in memory, for unit tests that need no server (do not write to it)."""
     return fill(Store(None))
 
 
 @pytest.fixture
 def fresh_store() -> Store:
-    """The sample graph in a new in-memory store, for a test that changes it."""
+    """The API test graph in a new in-memory store, for a test that changes it."""
     return fill(Store(None))
 
 

@@ -55,7 +55,7 @@ LOOKUPS = [
 } LIMIT 3 OFFSET 1""",
     # typed literal, a projected variable no pattern binds
     """SELECT ?d ?nothing WHERE {
-  ?d eli:date_document "2017-04-23"^^<http://www.w3.org/2001/XMLSchema#date> }""",
+  ?d eli:date_document "2023-06-29"^^<http://www.w3.org/2001/XMLSchema#date> }""",
     # nothing matches
     'SELECT ?d WHERE { ?d eli:id_local "不存在〔2099〕1号" }',
     # ASK, true and false

@@ -106,7 +106,7 @@ def test_cited_by(memory_store: Store, number: str, expected: list[str]) -> None
 def test_cites_keeps_documents_known_only_by_title(memory_store: Store) -> None:
     refs = kq.cites(memory_store, YUE)
     assert {r.number for r in refs} == {
-        None, "国办发〔2017〕32号", "国卫医发〔2020〕13号", XIANG,
+        None, "国办发〔2017〕32号", "国卫医发〔2020〕13号", "岳卫函〔2022〕111号", "岳组发〔2019〕17号", XIANG,
     }  # fmt: skip
     assert "湖南省基层卫生人才能力提升培训项目实施方案" in {r.title for r in refs}
 
@@ -115,9 +115,11 @@ def test_cites_keeps_documents_known_only_by_title(memory_store: Store) -> None:
     ("number", "facts"),
     [
         (YUE, {"title": "对岳阳市政协九届二次会议第141号提案的答复", "issuer": "岳阳市卫生健康委员会",
-               "date": "2023-06-29", "type": "答复", "cited_by_count": 0, "cites_count": 4}),
-        ("国办发[2017]32号", {"issuer": "国务院办公厅", "date": "2017-04-23", "cited_by_count": 1,
-                           "url": "https://www.gov.cn/zhengce/content/2017-04/26/content_5189071.htm"}),
+               "date": "2023-06-29", "type": "答复", "cited_by_count": 0, "cites_count": 6}),
+        # The catalogue gives the date of publication (eli:date_publication), not the
+        # document's own date, which is what ``date`` reads.
+        ("国办发[2017]32号", {"issuer": "国务院办公厅", "date": None, "cited_by_count": 1,
+                           "url": "http://www.gov.cn/zhengce/zhengceku/2017-04/26/content_5189071.htm"}),
         (XIANG, {"cited_by_count": 2, "cites_count": 0, "date": None}),
     ],
     ids=["corpus-reply", "catalogue-entry", "cited-only"],

@@ -26,6 +26,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from api.main import create_app
 from api.sparql import example_values
+from kg.answers import QueryAnswer, QueryJob
 from kg.config import Settings
 from kg.errors import ConfigError, KgError, QueryError, StoreError
 from kg.graphstore import GraphStore
@@ -33,6 +34,7 @@ from kg.query import bind_params, list_queries, run_query
 from kg.remote import RemoteStore, endpoints, with_values
 from kg.store import Store
 from kg.stores import open_store
+from tests.conftest import build_store, fill
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -369,6 +371,81 @@ def test_errors_name_the_endpoint_and_what_to_do(remote: RemoteStore, server: st
         read_only.replace_graphs([], {G1: _in(G1, SHARED)})
     with pytest.raises(StoreError, match="HTTP 404"):
         RemoteStore(f"{server}/nowhere/query").named_graphs()
+
+
+# The SPARQL endpoint's jobs, answered by both stores through GraphStore.execute.
+ENDPOINT_JOBS = [
+    pytest.param(QueryJob(CITED_BY_SPARQL), id="select-cited-by"),
+    pytest.param(
+        QueryJob('ASK { ?d <http://data.europa.eu/eli/ontology#id_local> "国办发〔2017〕32号" }'),
+        id="ask",
+    ),
+    pytest.param(
+        QueryJob(
+            CITED_BY_SPARQL.replace(
+                "SELECT DISTINCT ?number", "CONSTRUCT { ?citing <urn:cites> ?cited }"
+            ),
+            graph_media="application/n-triples",
+        ),
+        id="construct",
+    ),
+    pytest.param(
+        QueryJob(CITED_BY_SPARQL + "ORDER BY ?number", row_limit=1), id="cut-at-the-row-limit"
+    ),
+]
+
+
+def _answer_key(answer: QueryAnswer) -> tuple[str, object, bool]:
+    """What an answer says, in no particular row or triple order."""
+    assert answer.body is not None and answer.media_type is not None
+    if answer.media_type == "application/n-triples":
+        return answer.form, sorted(answer.body.decode().splitlines()), answer.truncated
+    document = json.loads(answer.body)
+    rows = document.get("results", {}).get("bindings")
+    said = document["boolean"] if rows is None else sorted(json.dumps(r) for r in rows)
+    return answer.form, said, answer.truncated
+
+
+@pytest.mark.parametrize("job", ENDPOINT_JOBS)
+def test_both_stores_answer_an_endpoint_job_alike(remote: RemoteStore, job: QueryJob) -> None:
+    local = fill(Store(None))
+    fill(remote)
+    answer = remote.execute(job)
+    assert _answer_key(answer) == _answer_key(local.execute(job))
+    assert answer.truncated == (job.row_limit == 1)
+
+
+@pytest.mark.parametrize(
+    ("opened", "query", "walked"),
+    [
+        pytest.param("read-only", CITED_BY_SPARQL, True, id="read-only-look-up"),
+        pytest.param("read-write", CITED_BY_SPARQL, False, id="open-for-updates"),
+        pytest.param("remote", CITED_BY_SPARQL, False, id="remote"),
+        pytest.param(
+            "read-only",
+            CITED_BY_SPARQL.replace("}", 'FILTER(?number != "x") }'),
+            False,
+            id="not-a-look-up",
+        ),
+    ],
+)
+def test_only_a_read_only_embedded_store_walks_a_look_up(
+    remote: RemoteStore, tmp_path: Path, opened: str, query: str, walked: bool
+) -> None:
+    fill(remote)
+    stores: dict[str, GraphStore] = {
+        "read-only": Store(build_store(tmp_path / "store"), read_only=True),
+        "read-write": fill(Store(None)),
+        "remote": remote,
+    }
+    job = QueryJob(query)
+    answer = stores[opened].answer_look_up(job, budget_s=5)
+    if walked:
+        assert answer is not None
+        assert _answer_key(answer) == _answer_key(stores[opened].execute(job))
+        assert json.loads(answer.body or b"")["results"]["bindings"]  # it found the citers
+    else:
+        assert answer is None
 
 
 def test_a_remote_that_is_down_is_a_store_error_with_what_to_do() -> None:

@@ -160,16 +160,16 @@ def test_a_catalogue_document_is_shown_with_its_citing_reply(seed_http: httpx.Cl
     assert [item["number"] for item in citing["items"]] == ["岳卫字〔2023〕2号"]
 
 
-# (fact predicate, the link that is its evidence, whether the link's subject is the
-# fact's object) — each fact of the seed graph has its sentence in the same graph.
-WITHOUT_EVIDENCE = f"""
-SELECT ?g ?subject ?object WHERE {{
-  GRAPH ?g {{
+# (fact predicate, the pattern of its evidence: the link from one end to a sentence,
+# or a relation's evidence node) — each fact of the seed graph has it in the same graph.
+WITHOUT_EVIDENCE = """
+SELECT ?g ?subject ?object WHERE {
+  GRAPH ?g {
     ?subject <%(fact)s> ?object .
-    FILTER NOT EXISTS {{ %(evidence)s }}
+    FILTER NOT EXISTS { %(evidence)s }
     FILTER(?subject != ?g)
-  }}
-}}"""
+  }
+}"""
 
 
 @pytest.mark.parametrize(

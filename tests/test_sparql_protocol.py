@@ -16,8 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
-from kg.config import DEFAULT_IRI_BASE
-from kg.iri import graph_iri
+from tests.conftest import graph_of
 
 pytestmark = pytest.mark.server
 
@@ -227,16 +226,14 @@ def test_post_sparql_query_body(http: httpx.Client) -> None:
 
 
 def test_default_graph_uri_narrows_the_dataset(http: httpx.Client) -> None:
-    only_yue = graph_iri(DEFAULT_IRI_BASE, "000_c00da1c6e20d841d")
+    only_yue = graph_of("000_c00da1c6e20d841d.txt")
     response = http.get("/sparql", params={"query": CITED_BY, "default-graph-uri": only_yue})
     assert _json_numbers(response.content) == ["岳卫字〔2023〕2号"]
 
 
 def test_named_graph_uri_limits_graph_clauses(http: httpx.Client) -> None:
     query = PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d eli:cites ?c } } ORDER BY ?g"
-    wanted = [
-        graph_iri(DEFAULT_IRI_BASE, s) for s in ("000_c00da1c6e20d841d", "002_95a456216623b0c6")
-    ]
+    wanted = sorted(graph_of(s) for s in ("000_c00da1c6e20d841d.txt", "002_95a456216623b0c6.txt"))
     everything = http.get("/sparql", params={"query": query}).json()["results"]["bindings"]
     assert len(everything) == 3
     response = http.post("/sparql", data={"query": query, "named-graph-uri": wanted})

@@ -23,8 +23,8 @@ from api.problems import problem_responses
 from api.schemas import CitationList, Document, DocumentItem, DocumentList
 from kg import query as kq
 from kg.config import Settings
+from kg.graphstore import GraphStore
 from kg.iri import document_iri
-from kg.store import Store
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -86,11 +86,11 @@ async def cites(
 
 
 async def _citations(
-    find: Callable[[Store, str], list[kq.DocRef]],
+    find: Callable[[GraphStore, str], list[kq.DocRef]],
     context: Mapping[str, Any],
     number: str,
     request: Request,
-    store: Store,
+    store: GraphStore,
     settings: Settings,
 ) -> CitationList:
     """One side of a document's citations, as JSON or JSON-LD."""

@@ -49,8 +49,8 @@ from api.schemas_entities import (
 from kg import query as kq
 from kg.errors import NotFound, QueryError
 from kg.evidence import evidence_rows
+from kg.graphstore import GraphStore
 from kg.iri import local_name
-from kg.store import Store
 
 HP = "https://w3id.org/cn-health-kg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -179,7 +179,7 @@ class Named:
         return any(needle in normalise(label) for label in (self.name, *self.aliases))
 
 
-def named_entities(store: Store, kinds: Iterable[str] = ()) -> list[Named]:
+def named_entities(store: GraphStore, kinds: Iterable[str] = ()) -> list[Named]:
     """Every named entity of the given kinds (all kinds when none are given)."""
     classes = [CLASS_OF[k] for k in kinds] or [""]
     found = []
@@ -219,7 +219,7 @@ def _as_iri(text: str, base: str) -> str | None:
     )
 
 
-def matches(store: Store, ident: str, base: str, kinds: tuple[str, ...] = ()) -> list[Named]:
+def matches(store: GraphStore, ident: str, base: str, kinds: tuple[str, ...] = ()) -> list[Named]:
     """The entities ``ident`` names: by IRI, else by canonical name, else by alias.
 
     A canonical name or IRI segment wins over an alias: 市中医医院 is an alias of
@@ -239,7 +239,7 @@ def matches(store: Store, ident: str, base: str, kinds: tuple[str, ...] = ()) ->
     return list({c.iri: c for c in hits}.values())
 
 
-def resolve(store: Store, ident: str, base: str, *kind_sets: tuple[str, ...]) -> Named:
+def resolve(store: GraphStore, ident: str, base: str, *kind_sets: tuple[str, ...]) -> Named:
     """The one entity ``ident`` names; NotFound when none, a 409 problem when several.
 
     With several kind sets, a later set is searched only when the earlier ones name
@@ -317,7 +317,7 @@ def _evidence(row: Mapping[str, Any]) -> Evidence:
     )
 
 
-def _list(store: Store, kind: str, q: str | None, limit: int, offset: int) -> EntityList:
+def _list(store: GraphStore, kind: str, q: str | None, limit: int, offset: int) -> EntityList:
     found = named_entities(store, (kind,))
     if q and q.strip():
         needle = normalise(q)
@@ -801,7 +801,7 @@ SELECT ?node ?rank ?label WHERE {
 _LABEL_BATCH = 400  # IRIs in one VALUES block
 
 
-def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+def _labels(store: GraphStore, iris: Iterable[str]) -> dict[str, str]:
     """The label of each node of one page of relations, in one query per 400 nodes.
 
     entity_neighbourhood's rule (a prefLabel, a 文号 or a title), but the best of them
@@ -859,13 +859,13 @@ def edge_evidence(
 
 
 def _evidence_rows(
-    store: Store, ends: dict[str, str], limit: int | None = None
+    store: GraphStore, ends: dict[str, str], limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Evidence of the facts with the given ends, one row each, by document then offset."""
     return evidence_rows(store, ends, limit)
 
 
-def _node(store: Store, term: str, base: str) -> EntityRef:
+def _node(store: GraphStore, term: str, base: str) -> EntityRef:
     """An edge end: any IRI as given (a document, a task), else a named entity."""
     iri = _as_iri(term.strip(), base)
     if iri is not None:

@@ -24,6 +24,7 @@ from kg import export as kx
 from kg.answers import GRAPH
 from kg.config import Settings
 from kg.errors import QueryError
+from kg.graphstore import GraphStore
 from kg.store import Store
 
 router = APIRouter(prefix="/export", tags=["export"])
@@ -180,7 +181,7 @@ async def export_view_post(
 
 async def _run_export(
     request: Request,
-    store: Store,
+    store: GraphStore,
     settings: Settings,
     view: str,
     fmt: str,

@@ -27,9 +27,8 @@ from api.problems import problem_responses
 from api.routers import ontology
 from kg.errors import NotFound
 from kg.evidence import locate
-from kg.graphstore import PROVENANCE_PREDICATES
+from kg.graphstore import PROVENANCE_PREDICATES, GraphStore
 from kg.iri import ONTOLOGY_NS, local_name
-from kg.store import Store
 
 router = APIRouter(tags=["linked data"])
 
@@ -136,7 +135,7 @@ def iri_from_path(request: Request, prefix: str, base: str) -> str:
     return base + prefix.lstrip("/") + "/".join(segments)
 
 
-def describe(store: Store, iri: str) -> list[ox.Triple]:
+def describe(store: GraphStore, iri: str) -> list[ox.Triple]:
     """The triples about ``iri`` that every form of its page shows; NotFound when none."""
     node = ox.NamedNode(iri)
     triples = _construct(store, DESCRIBE.replace("$node", str(node)))
@@ -148,13 +147,13 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
     return triples
 
 
-def _construct(store: Store, sparql: str) -> list[ox.Triple]:
+def _construct(store: GraphStore, sparql: str) -> list[ox.Triple]:
     # pyoxigraph's result iterator may only be dropped on the thread that made it, so
     # it must not outlive this frame (an exception's traceback would carry it away).
     return sorted(set(store.query(sparql)), key=str)  # type: ignore[arg-type]
 
 
-def graph_triples(store: Store, iri: str) -> list[ox.Triple]:
+def graph_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
     """The triples of one named graph; NotFound when the store has no such graph."""
     # Through the store interface only, so a remote store answers too.
     if iri not in store.named_graphs():

@@ -14,7 +14,7 @@ from api.problems import problem_responses
 from kg.answers import TRUNCATED_LINK
 from kg.config import Settings
 from kg.errors import QueryRefused
-from kg.store import Store
+from kg.graphstore import GraphStore
 
 router = APIRouter(tags=["sparql"])
 
@@ -183,7 +183,11 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
 
 
 async def _answer(
-    request: Request, store: Store, settings: Settings, op: sparql.Operation, accept: str | None
+    request: Request,
+    store: GraphStore,
+    settings: Settings,
+    op: sparql.Operation,
+    accept: str | None,
 ) -> Response:
     if sparql.looks_like_update(op):
         await sparql.in_thread_with_timeout(
