@@ -134,7 +134,7 @@ class Entity(BaseModel):
     types: list[str] = Field(examples=[[_HP + "HealthInstitution"]])
     attributes: dict[str, list[str]] = Field(
         description="Literal-valued facts by compact property name",
-        examples=[{"hp:typeName": ["人民医院"], "hp:resolved": ["true"]}],
+        examples=[{"hp:typeName": ["人民医院"], "hp:level": ["三级甲等"]}],
     )
     relations: list[Relation] = Field(
         description="One page of the relations: out-going first, then by property, then by "

@@ -420,6 +420,7 @@ def build(
     pending_remove: list[str] = []
     pending_add: dict[str, bytes] = {}
     pending_rows: list[tuple[str, ...]] = []
+    pending_bytes = 0
     # A first build of a large corpus, into a store with no document, is a bulk load; a
     # small one stays transactional, so that a build killed at any moment leaves every
     # document wholly there or wholly absent (tests/test_crash_safety.py).
@@ -490,11 +491,20 @@ def build(
             replace(row, outcome="replaced" if previous else "added", quads=outcome.quad_count)
         )
         pending_add[outcome.graph] = outcome.nquads
+        pending_bytes += len(outcome.nquads)
         report.quads_written += outcome.quad_count
         pending_rows.extend(outcome.search_rows)
         report.bytes_read += outcome.size
-        if len(pending_add) >= settings.build_batch_size:
+        # A transactional batch is a number of documents (what a crash may lose); a bulk
+        # load, which no crash leaves half-marked, is as large as memory allows, since
+        # every load adds tables of its own to the store.
+        if (
+            pending_bytes >= settings.bulk_batch_mb * 2**20
+            if bulk
+            else len(pending_add) >= settings.build_batch_size
+        ):
             flush()
+            pending_bytes = 0
 
     for source, (graph, _hash) in known.items():
         if source not in seen:
@@ -511,7 +521,9 @@ def build(
         report.catalogue_records = load_catalogue(
             store, settings, catalogue, only_if_missing=True, search=search
         )
-    store.finish(progress)  # locally: no write-ahead logs left behind, tables compacted
+    # Locally: no write-ahead logs left behind; tables compacted, unless the build was
+    # only bulk loads, whose tables RocksDB's compaction would rewrite larger.
+    store.finish(progress, compact=not bulk)
     report.seconds = time.perf_counter() - started
     return report
 

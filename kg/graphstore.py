@@ -137,8 +137,9 @@ class GraphStore(Protocol):
 
     def flush(self) -> None: ...
 
-    def finish(self, progress: Progress | None = None) -> None:
-        """Make a finished build or load durable and tidy, as this kind of store needs."""
+    def finish(self, progress: Progress | None = None, *, compact: bool = True) -> None:
+        """Make a finished build or load durable and tidy, as this kind of store needs;
+        ``compact=False`` after bulk loads only, whose tables are best left as written."""
         ...
 
     def close(self) -> None: ...

@@ -220,7 +220,7 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the server makes each request durable before it answers."""
 
-    def finish(self, progress: Progress | None = None) -> None:
+    def finish(self, progress: Progress | None = None, *, compact: bool = True) -> None:
         """A build or load has ended: nothing to compact here, the server owns its files."""
         self.flush()
 

@@ -268,14 +268,20 @@ class Store:
         if not self.read_only and self.path is not None:
             self._store.flush()
 
-    def finish(self, progress: Progress | None = None) -> None:
-        """A build or load has ended: compact, so no write-ahead log is left behind."""
-        self.compact(progress)
+    def finish(self, progress: Progress | None = None, *, compact: bool = True) -> None:
+        """A build or load has ended: compact, so no write-ahead log is left behind.
 
-    def compact(self, progress: Progress | None = None) -> None:
+        ``compact=False`` (a first build that was only bulk loads) skips step 2 below:
+        RocksDB rewrites the bulk loader's tables larger than it wrote them (127 MB
+        against 115 MB for 1,000 generated documents loaded in five parts), and a
+        fresh load has nothing deleted or overwritten to drop.
+        """
+        self.compact(progress, optimize=compact)
+
+    def compact(self, progress: Progress | None = None, *, optimize: bool = True) -> None:
         """Leave the store directory as RocksDB tables alone: no write-ahead log to replay.
 
-        Three steps, each announced as ``progress(step, index, 3)``:
+        Three steps (two without ``optimize``), each announced as ``progress(step, index, n)``:
 
         1. ``flush()`` writes the in-memory tables out as table files, so the
            write-ahead log (``*.log``) holds nothing that is not in a table.
@@ -297,6 +303,8 @@ class Store:
             ("store: compacting tables", lambda: self._store.optimize()),
             ("store: reopening to drop the write-ahead logs", self._reopen),
         ]
+        if not optimize:
+            del steps[1]
         for index, (step, run) in enumerate(steps, start=1):
             if progress:
                 progress(step, index, len(steps))

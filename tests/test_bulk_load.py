@@ -10,6 +10,7 @@ clean build gives.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -33,12 +34,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generated_corpus(tmp_path_factory.mktemp("corpus"), DOCUMENTS, seed=7)
 
 
-def _build(corpus: Path, store_dir: Path) -> set[ox.Quad]:
+def _build(corpus: Path, store_dir: Path, **settings: Any) -> set[ox.Quad]:
     store = Store(store_dir)
-    settings = Settings(store_path=store_dir, bulk_load_min_documents=0)  # always a bulk load
-    report = build(corpus, store, settings, catalogue=None, workers=1)
+    # Always a bulk load.
+    config = Settings(store_path=store_dir, bulk_load_min_documents=0, **settings)
+    report = build(corpus, store, config, catalogue=None, workers=1)
     assert not report.failures
     return set(store.quads())
+
+
+def test_a_bulk_load_in_many_parts_gives_the_same_graph(corpus: Path, tmp_path: Path) -> None:
+    whole = _build(corpus, tmp_path / "whole")
+    # A few kB per load: each document's N-Quads is a load of its own.
+    parts = _build(corpus, tmp_path / "parts", bulk_batch_mb=0.001)
+    assert parts == whole and len(whole) > 1000
 
 
 def test_a_bulk_load_cut_short_is_built_again_whole(

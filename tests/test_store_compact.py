@@ -130,3 +130,25 @@ def test_build_ends_compacted_and_opens_read_only_in_two_processes(tmp_path: Pat
     )  # fmt: skip
     assert int(second.stdout) == quads
     assert first.wait(timeout=60) == 0
+
+
+def test_a_bulk_loaded_first_build_ends_without_a_compaction(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for source in sorted((REPO / "corpus").glob("*.txt"))[:3]:
+        shutil.copy(source, corpus)
+    path = tmp_path / "store"
+    store = Store(path)
+    seen: list[tuple[str, int, int]] = []
+    settings = Settings(store_path=path, bulk_load_min_documents=0)  # always a bulk load
+    report = build(
+        corpus, store, settings, catalogue=None, workers=1, progress=lambda *s: seen.append(s)
+    )
+    assert report.ok and len(report.added) == 3
+    # RocksDB's compaction would rewrite the bulk loader's tables larger: only the
+    # flush and the reopen, and no write-ahead log left.
+    assert [step for step, _i, _n in seen[-2:]] == [STEPS[0][0], STEPS[2][0]]
+    assert STEPS[1][0] not in [step for step, _i, _n in seen]
+    assert wal_bytes(path) == 0
+    assert count(store) > 1000
+    store.close()
