@@ -47,6 +47,15 @@ def graph(n: int, rows: int = 2000) -> dict[str, list[ox.Quad]]:
     }
 
 
+def seed_corpus(tmp_path: Path, documents: int) -> Path:
+    """A corpus folder of the first ``documents`` seed documents."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for source in sorted((REPO / "corpus").glob("*.txt"))[:documents]:
+        shutil.copy(source, corpus)
+    return corpus
+
+
 def count(store: Store) -> int:
     return int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
 
@@ -97,11 +106,7 @@ time.sleep(float(sys.argv[2]))
 
 
 def test_build_ends_compacted_and_opens_read_only_in_two_processes(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for source in sorted((REPO / "corpus").glob("*.txt"))[:2]:
-        shutil.copy(source, corpus)
-    path = tmp_path / "store"
+    corpus, path = seed_corpus(tmp_path, 2), tmp_path / "store"
     store = Store(path)
     seen: list[tuple[str, int, int]] = []
     report = build(
@@ -133,11 +138,7 @@ def test_build_ends_compacted_and_opens_read_only_in_two_processes(tmp_path: Pat
 
 
 def test_a_bulk_loaded_first_build_ends_without_a_compaction(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for source in sorted((REPO / "corpus").glob("*.txt"))[:3]:
-        shutil.copy(source, corpus)
-    path = tmp_path / "store"
+    corpus, path = seed_corpus(tmp_path, 3), tmp_path / "store"
     store = Store(path)
     seen: list[tuple[str, int, int]] = []
     settings = Settings(store_path=path, bulk_load_min_documents=0)  # always a bulk load
