@@ -13,10 +13,12 @@ goes on with the rest.  Where the per-file work runs is ``kg.executors``'s busin
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +43,8 @@ from kg.remote import RemoteStore
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads
 from kg.vocab import ELI
+
+log = logging.getLogger(__name__)
 
 _SOURCE_FILE = ox.NamedNode(ONTOLOGY_NS + "sourceFile")
 _HAS_PART = ox.NamedNode(str(ELI.has_part))
@@ -426,20 +430,11 @@ def build(
     # document wholly there or wholly absent (tests/test_crash_safety.py).
     bulk = not known and len(jobs) >= settings.bulk_load_min_documents
 
+    writer = _BatchWriter(store, search, bulk=bulk)
+
     def flush() -> None:
         if pending_remove or pending_add:
-            # The store is written inside the index's transaction, which commits after
-            # it: a crash leaves both as they were, or (in the moment between the two
-            # commits) the store ahead, which reconcile_search repairs on the next build.
-            # A first build of a large corpus bulk-loads the store, which is no
-            # transaction: its graphs are marked built only once their quads are in.
-            search.replace_rows(
-                pending_remove,
-                pending_rows,
-                before_commit=lambda: store.replace_serialised_graphs(
-                    pending_remove, pending_add, bulk=bulk
-                ),
-            )
+            writer.submit(list(pending_remove), dict(pending_add), list(pending_rows))
             pending_remove.clear()
             pending_add.clear()
             pending_rows.clear()
@@ -449,72 +444,78 @@ def build(
         executor = make_executor("local", workers=1 if len(jobs) < 2 * workers else workers)
     # graph → the one source it is built from; a file already in the store keeps its graph.
     built = {graph: source for source, (graph, _hash) in known.items() if source in seen}
-    outcomes = executor.map(functools.partial(_prepare_job, settings=settings), jobs)
-    for index, outcome in enumerate(outcomes, start=1):
-        if progress:
-            progress(outcome.source, index, len(jobs))
-        row = FileOutcome(
-            outcome.source, outcome.path, outcome.format, "failed", seconds=outcome.seconds
-        )
-        if outcome.failure is not None:
-            report.failures.append(Failure(outcome.path, outcome.failure, outcome.format))
-            report.count(outcome.format, "failed")
-            report.files.append(replace(row, reason=outcome.failure))
-            continue
-        graph = known[outcome.source][0] if outcome.unchanged else outcome.graph
-        assert graph is not None
-        if built.setdefault(graph, outcome.source) != outcome.source:
-            # One graph per content: a second copy (the page saved twice) would
-            # replace the first one's graph under its own name.
-            reason = f"same content as {built[graph]}, built once"
-            report.skipped.append(Skipped(outcome.path, reason))
-            report.count(outcome.format, "skipped")
-            report.files.append(replace(row, outcome="skipped", reason=reason))
-            previous = known.get(outcome.source)
-            if previous and previous[0] != graph:
-                pending_remove.append(previous[0])  # the file's old content is gone
-            continue
-        report.count(outcome.format, "read")
-        report.disagreements.extend(outcome.disagreements)
-        if outcome.unchanged:
-            report.unchanged.append(outcome.source)
-            report.files.append(replace(row, outcome="unchanged"))
-            continue
-        assert outcome.graph is not None
-        previous = known.get(outcome.source)
-        if previous:
-            pending_remove.append(previous[0])
-            report.replaced.append(outcome.source)
-        else:
-            report.added.append(outcome.source)
-        report.files.append(
-            replace(row, outcome="replaced" if previous else "added", quads=outcome.quad_count)
-        )
-        pending_add[outcome.graph] = outcome.nquads
-        pending_bytes += len(outcome.nquads)
-        report.quads_written += outcome.quad_count
-        pending_rows.extend(outcome.search_rows)
-        report.bytes_read += outcome.size
-        # A transactional batch is a number of documents (what a crash may lose); a bulk
-        # load, which no crash leaves half-marked, is as large as memory allows, since
-        # every load adds tables of its own to the store.
-        if (
-            pending_bytes >= settings.bulk_batch_mb * 2**20
-            if bulk
-            else len(pending_add) >= settings.build_batch_size
-        ):
-            flush()
-            pending_bytes = 0
-
-    for source, (graph, _hash) in known.items():
-        if source not in seen:
-            pending_remove.append(graph)
-            report.removed.append(source)
-            suffix = Path(source).suffix.lower()
-            report.files.append(
-                FileOutcome(source, str(corpus / source), FORMATS.get(suffix, suffix), "removed")
+    try:
+        outcomes = executor.map(functools.partial(_prepare_job, settings=settings), jobs)
+        for index, outcome in enumerate(outcomes, start=1):
+            if progress:
+                progress(outcome.source, index, len(jobs))
+            row = FileOutcome(
+                outcome.source, outcome.path, outcome.format, "failed", seconds=outcome.seconds
             )
-    flush()
+            if outcome.failure is not None:
+                report.failures.append(Failure(outcome.path, outcome.failure, outcome.format))
+                report.count(outcome.format, "failed")
+                report.files.append(replace(row, reason=outcome.failure))
+                continue
+            graph = known[outcome.source][0] if outcome.unchanged else outcome.graph
+            assert graph is not None
+            if built.setdefault(graph, outcome.source) != outcome.source:
+                # One graph per content: a second copy (the page saved twice) would
+                # replace the first one's graph under its own name.
+                reason = f"same content as {built[graph]}, built once"
+                report.skipped.append(Skipped(outcome.path, reason))
+                report.count(outcome.format, "skipped")
+                report.files.append(replace(row, outcome="skipped", reason=reason))
+                previous = known.get(outcome.source)
+                if previous and previous[0] != graph:
+                    pending_remove.append(previous[0])  # the file's old content is gone
+                continue
+            report.count(outcome.format, "read")
+            report.disagreements.extend(outcome.disagreements)
+            if outcome.unchanged:
+                report.unchanged.append(outcome.source)
+                report.files.append(replace(row, outcome="unchanged"))
+                continue
+            assert outcome.graph is not None
+            previous = known.get(outcome.source)
+            if previous:
+                pending_remove.append(previous[0])
+                report.replaced.append(outcome.source)
+            else:
+                report.added.append(outcome.source)
+            report.files.append(
+                replace(row, outcome="replaced" if previous else "added", quads=outcome.quad_count)
+            )
+            pending_add[outcome.graph] = outcome.nquads
+            pending_bytes += len(outcome.nquads)
+            report.quads_written += outcome.quad_count
+            pending_rows.extend(outcome.search_rows)
+            report.bytes_read += outcome.size
+            # A transactional batch is a number of documents (what a crash may lose); a bulk
+            # load, which no crash leaves half-marked, is as large as memory allows, since
+            # every load adds tables of its own to the store.
+            if (
+                pending_bytes >= settings.bulk_batch_mb * 2**20
+                if bulk
+                else len(pending_add) >= settings.build_batch_size
+            ):
+                flush()
+                pending_bytes = 0
+
+        for source, (graph, _hash) in known.items():
+            if source not in seen:
+                pending_remove.append(graph)
+                report.removed.append(source)
+                suffix = Path(source).suffix.lower()
+                report.files.append(
+                    FileOutcome(
+                        source, str(corpus / source), FORMATS.get(suffix, suffix), "removed"
+                    )
+                )
+        flush()
+        writer.wait()
+    finally:
+        writer.close()
     _note_shared_numbers(report, store)
 
     if catalogue is not None:
@@ -526,6 +527,59 @@ def build(
     store.finish(progress, compact=not bulk)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _BatchWriter:
+    """Writes the build's batches to the store and the search index in a thread of its
+    own, one batch at a time and in order, while the build reads and extracts the next.
+
+    The bulk loader and SQLite release the GIL while they write, so the write of one
+    batch overlaps the making of the next.  Each batch writes the store inside the
+    search index's transaction, which commits after it: a crash leaves both as they
+    were, or (in the moment between the two commits) the store ahead, which
+    reconcile_search repairs on the next build.  A first build of a large corpus
+    bulk-loads the store, which is no transaction: its graphs are marked built only
+    once their quads are in.
+    """
+
+    def __init__(self, store: GraphStore, search: SearchIndex, *, bulk: bool) -> None:
+        self._store, self._search, self._bulk = store, search, bulk
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-build-writer")
+        self._in_flight: Future[None] | None = None
+
+    def submit(self, remove: list[str], add: dict[str, bytes], rows: list[tuple[str, ...]]) -> None:
+        """Start writing one batch, once the one before it is written."""
+        self.wait()
+        self._in_flight = self._pool.submit(self._write, remove, add, rows)
+
+    def _write(self, remove: list[str], add: dict[str, bytes], rows: list[tuple[str, ...]]) -> None:
+        self._search.replace_rows(
+            remove,
+            rows,
+            before_commit=lambda: self._store.replace_serialised_graphs(
+                remove, add, bulk=self._bulk
+            ),
+        )
+
+    def wait(self) -> None:
+        """Wait for the batch being written; its error, if any, is raised here."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            try:
+                in_flight.result()
+            finally:
+                # The error's traceback holds this frame: without this, the frame, the
+                # future and the error would keep each other (and the store) alive.
+                del in_flight
+
+    def close(self) -> None:
+        """Let a batch still being written finish, then stop the thread.  A batch not
+        waited for means the build failed on its own: that failure propagates, and this
+        one is logged beside it."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None and (error := in_flight.exception()) is not None:
+            log.error("writing the last batch failed too: %s", error)
+        self._pool.shutdown(wait=True)
 
 
 def reconcile_search(
