@@ -5,8 +5,8 @@ came from and its content hash.  A rebuild re-extracts only files whose content
 changed, replaces exactly their graphs, and drops the graphs of removed files; each
 batch of changes is one transaction, so a reader never sees a document half
 replaced.  A first build of a large corpus, into a store with no document yet, is a
-bulk load instead (``Store.replace_serialised_graphs``), each graph marked built only
-once its quads are in.  A file that fails is reported and the build
+single bulk load instead (``Store.bulk_load_graphs``), each graph marked built only
+once all quads are in.  A file that fails is reported and the build
 goes on with the rest.  Where the per-file work runs is ``kg.executors``'s business.
 """
 
@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import queue
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -424,13 +426,19 @@ def build(
     pending_remove: list[str] = []
     pending_add: dict[str, bytes] = {}
     pending_rows: list[tuple[str, ...]] = []
-    pending_bytes = 0
     # A first build of a large corpus, into a store with no document, is a bulk load; a
     # small one stays transactional, so that a build killed at any moment leaves every
     # document wholly there or wholly absent (tests/test_crash_safety.py).
-    bulk = not known and len(jobs) >= settings.bulk_load_min_documents
-
-    writer = _BatchWriter(store, search, bulk=bulk)
+    # A store that holds document graphs no build has marked built (a bulk load cut
+    # short) is written transactionally: the bulk loader takes fresh graphs only.
+    bulk = (
+        not known
+        and len(jobs) >= settings.bulk_load_min_documents
+        and not _document_graphs(store, settings)
+    )
+    writer: _BatchWriter | _BulkWriter = (
+        _BulkWriter(store, search) if bulk else _BatchWriter(store, search)
+    )
 
     def flush() -> None:
         if pending_remove or pending_add:
@@ -487,20 +495,13 @@ def build(
                 replace(row, outcome="replaced" if previous else "added", quads=outcome.quad_count)
             )
             pending_add[outcome.graph] = outcome.nquads
-            pending_bytes += len(outcome.nquads)
             report.quads_written += outcome.quad_count
             pending_rows.extend(outcome.search_rows)
             report.bytes_read += outcome.size
-            # A transactional batch is a number of documents (what a crash may lose); a bulk
-            # load, which no crash leaves half-marked, is as large as memory allows, since
-            # every load adds tables of its own to the store.
-            if (
-                pending_bytes >= settings.bulk_batch_mb * 2**20
-                if bulk
-                else len(pending_add) >= settings.build_batch_size
-            ):
+            # A batch: what a crash may lose; in a bulk load, the search rows written at
+            # once and the graphs handed to the loader together.
+            if len(pending_add) >= settings.build_batch_size:
                 flush()
-                pending_bytes = 0
 
         for source, (graph, _hash) in known.items():
             if source not in seen:
@@ -533,17 +534,15 @@ class _BatchWriter:
     """Writes the build's batches to the store and the search index in a thread of its
     own, one batch at a time and in order, while the build reads and extracts the next.
 
-    The bulk loader and SQLite release the GIL while they write, so the write of one
-    batch overlaps the making of the next.  Each batch writes the store inside the
-    search index's transaction, which commits after it: a crash leaves both as they
-    were, or (in the moment between the two commits) the store ahead, which
-    reconcile_search repairs on the next build.  A first build of a large corpus
-    bulk-loads the store, which is no transaction: its graphs are marked built only
-    once their quads are in.
+    pyoxigraph and SQLite release the GIL while they write, so the write of one batch
+    overlaps the making of the next.  Each batch writes the store inside the search
+    index's transaction, which commits after it: a crash leaves both as they were, or
+    (in the moment between the two commits) the store ahead, which reconcile_search
+    repairs on the next build.
     """
 
-    def __init__(self, store: GraphStore, search: SearchIndex, *, bulk: bool) -> None:
-        self._store, self._search, self._bulk = store, search, bulk
+    def __init__(self, store: GraphStore, search: SearchIndex) -> None:
+        self._store, self._search = store, search
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-build-writer")
         self._in_flight: Future[None] | None = None
 
@@ -556,9 +555,7 @@ class _BatchWriter:
         self._search.replace_rows(
             remove,
             rows,
-            before_commit=lambda: self._store.replace_serialised_graphs(
-                remove, add, bulk=self._bulk
-            ),
+            before_commit=lambda: self._store.replace_serialised_graphs(remove, add),
         )
 
     def wait(self) -> None:
@@ -580,6 +577,84 @@ class _BatchWriter:
         if in_flight is not None and (error := in_flight.exception()) is not None:
             log.error("writing the last batch failed too: %s", error)
         self._pool.shutdown(wait=True)
+
+
+_END, _ABORT = object(), object()
+
+
+class _BulkWriter:
+    """A first build of a large corpus: one bulk load of the whole build, in a thread.
+
+    The loader reads the graphs as the build hands them over (a bounded queue: the
+    build waits when the loader is behind) and writes them into RocksDB tables of its
+    own, one load for the whole build (see ``Store.bulk_load_graphs``).  A bulk load
+    is no transaction: each graph is marked built (its description) only once every
+    quad is in, so a build killed during it leaves graphs the next build replaces
+    whole.  The search rows go to the index batch by batch, ahead of the store, which
+    the next build's reconcile_search allows for.
+    """
+
+    def __init__(self, store: GraphStore, search: SearchIndex) -> None:
+        self._store, self._search = store, search
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=512)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="kg-bulk-load", daemon=True)
+        self._thread.start()
+
+    def _graphs(self) -> Iterator[tuple[str, bytes]]:
+        while (item := self._queue.get()) is not _END:
+            if item is _ABORT:
+                raise KgError("the build stopped before the bulk load ended")
+            yield item  # type: ignore[misc]
+
+    def _load(self) -> None:
+        try:
+            self._store.bulk_load_graphs(self._graphs())
+        except BaseException as exc:  # raised in the build by submit or wait
+            self._error = exc
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            try:
+                raise error
+            finally:
+                del error  # as in _BatchWriter.wait: no cycle through this frame
+
+    def submit(self, remove: list[str], add: dict[str, bytes], rows: list[tuple[str, ...]]) -> None:
+        """Hand one batch to the loader, and write its search rows."""
+        if remove:
+            raise KgError(f"a bulk load replaces no graph, but {len(remove)} were to go")
+        self._raise_if_failed()
+        self._search.replace_rows([], rows)
+        for item in add.items():
+            while True:  # the loader may have failed while the queue is full
+                try:
+                    self._queue.put(item, timeout=1)
+                    break
+                except queue.Full:
+                    if not self._thread.is_alive():
+                        self._raise_if_failed()
+
+    def wait(self) -> None:
+        """The build has handed over every graph: wait for the load to end."""
+        self._queue.put(_END)
+        self._thread.join()
+        self._raise_if_failed()
+
+    def close(self) -> None:
+        """Stop a load the build did not wait for (it failed: that failure propagates)."""
+        if self._thread.is_alive():
+            self._queue.put(_ABORT)
+            self._thread.join()
+        if self._error is not None and not isinstance(self._error, KgError):
+            log.error("the bulk load failed too: %s", self._error)
+
+
+def _document_graphs(store: GraphStore, settings: Settings) -> list[str]:
+    """The store's named graphs other than the catalogue's."""
+    catalogue = catalogue_graph_iri(settings.iri_base)
+    return [g for g in store.named_graphs() if g != catalogue and not g.startswith(catalogue + "/")]
 
 
 def reconcile_search(

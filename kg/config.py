@@ -89,13 +89,6 @@ class Settings(BaseSettings):
         "goes through the bulk loader (fast, but no transaction: a build killed during it "
         "leaves graphs the next build rebuilds whole); 0 = every first build",
     )
-    bulk_batch_mb: float = Field(
-        256.0,
-        gt=0,
-        description="In a bulk-loaded first build, the MB of N-Quads handed to the bulk "
-        "loader at once: each load adds tables of its own, so fewer, larger loads give a "
-        "smaller store (held in memory until then)",
-    )
     max_document_mb: float = Field(
         32.0,
         gt=0,

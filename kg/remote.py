@@ -210,6 +210,17 @@ class RemoteStore:
         """``replace_graphs`` with each added graph given as its N-Quads (build workers' form)."""
         self.replace_graphs(remove, parse_graphs(add))
 
+    def bulk_load_graphs(self, graphs: Iterable[tuple[str, bytes]]) -> None:
+        """SPARQL Update has no bulk loader: one update request per 200 graphs."""
+        batch: dict[str, bytes] = {}
+        for graph, nquads in graphs:
+            batch[graph] = nquads
+            if len(batch) >= 200:
+                self.replace_serialised_graphs([], batch)
+                batch = {}
+        if batch:
+            self.replace_serialised_graphs([], batch)
+
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         self.replace_graphs(graphs, {})
 

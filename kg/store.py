@@ -10,7 +10,8 @@ one boundary where its ``SyntaxError`` and ``OSError`` become ``kg.errors``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Mapping
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,32 @@ from kg.graphstore import (
     union_lines,
     union_update,
 )
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of byte chunks, for the bulk loader to read.
+
+    Chunks are drawn only as the reader is read; an error raised by the iterator
+    reaches the bulk loader's caller.
+    """
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, into: Any) -> int:
+        while not self._chunk:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._chunk = memoryview(chunk)
+        size = min(len(into), len(self._chunk))
+        into[:size] = self._chunk[:size]
+        self._chunk = self._chunk[size:]
+        return size
 
 
 class Store:
@@ -144,17 +171,38 @@ class Store:
         ):
             self.replace_graphs(remove, parse_graphs(add), bulk=bulk)
             return
-        content: list[bytes] = []
-        union: list[bytes] = []
+        self.bulk_load_graphs(add.items())
+
+    def bulk_load_graphs(self, graphs: Iterable[tuple[str, bytes]]) -> None:
+        """Bulk-load fresh graphs, each given as its N-Quads, as they come, in one load.
+
+        One load for a whole build rather than one per batch: each load adds RocksDB
+        tables of its own, and the store of 10,000 generated documents loaded in ten
+        parts was 1.5 times the size of the same quads loaded at once.  The loader
+        reads ``graphs`` as it needs them (a build's writer thread gives them as its
+        workers make them) and keeps its own memory bounded.  Each graph's default-
+        graph copy follows it (its lines with the graph name taken off, provenance
+        left out); each graph's own description (lines whose subject is the graph)
+        is held back and written last, in a transaction: a load cut short leaves
+        graphs without it, which the next build sees as not built and replaces whole.
+        """
+        if self.read_only:
+            raise StoreError("this store is open read-only; open it for writing to change it")
         described: list[bytes] = []
-        for graph, nquads in add.items():
-            node = str(ox.NamedNode(graph)).encode()
-            head, tail = node + b" ", b" " + node + b" .\n"
-            for line in nquads.splitlines(keepends=True):
-                (described if line.startswith(head) else content).append(line)
-            union.extend(union_lines(nquads, tail))
+
+        def chunks() -> Iterator[bytes]:
+            for graph, nquads in graphs:
+                node = str(ox.NamedNode(graph)).encode()
+                head, tail = node + b" ", b" " + node + b" .\n"
+                content: list[bytes] = []
+                for line in nquads.splitlines(keepends=True):
+                    (described if line.startswith(head) else content).append(line)
+                yield b"".join(content) + b"".join(union_lines(nquads, tail))
+
         try:
-            self._store.bulk_load(b"".join(content + union), format=ox.RdfFormat.N_QUADS)
+            self._store.bulk_load(
+                io.BufferedReader(_ChunkReader(chunks()), 1 << 20), format=ox.RdfFormat.N_QUADS
+            )
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from exc
         except SyntaxError as exc:

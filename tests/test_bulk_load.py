@@ -36,18 +36,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _build(corpus: Path, store_dir: Path, **settings: Any) -> set[ox.Quad]:
     store = Store(store_dir)
-    # Always a bulk load.
-    config = Settings(store_path=store_dir, bulk_load_min_documents=0, **settings)
+    settings.setdefault("bulk_load_min_documents", 0)  # by default always a bulk load
+    config = Settings(store_path=store_dir, **settings)
     report = build(corpus, store, config, catalogue=None, workers=1)
     assert not report.failures
     return set(store.quads())
 
 
-def test_a_bulk_load_in_many_parts_gives_the_same_graph(corpus: Path, tmp_path: Path) -> None:
-    whole = _build(corpus, tmp_path / "whole")
-    # A few kB per load: each document's N-Quads is a load of its own.
-    parts = _build(corpus, tmp_path / "parts", bulk_batch_mb=0.001)
-    assert parts == whole and len(whole) > 1000
+def test_one_bulk_load_gives_the_graph_of_a_transactional_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    bulk = _build(corpus, tmp_path / "bulk", build_batch_size=2)  # three batches handed over
+    transactional = _build(corpus, tmp_path / "txn", bulk_load_min_documents=10**6)
+    assert bulk == transactional and len(bulk) > 1000
 
 
 def test_a_bulk_load_cut_short_is_built_again_whole(
