@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kg.kinds import NAMED
+
+_NAMED_KINDS = ", ".join(k.key for k in NAMED[:-1]) + f" or {NAMED[-1].key}"
+
 _ID = "https://w3id.org/cn-health-kg/id/"
 _ZIYANG_HEALTH = (
     _ID
@@ -62,7 +66,7 @@ class EntityItem(BaseModel):
 
     iri: str
     id: str = Field(description="The IRI's last path segment, decoded: usable as {id} in paths")
-    type: str = Field(description="agency, hospital, consortium, programme, person or place")
+    type: str = Field(description=_NAMED_KINDS)
     name: str
     aliases: list[str] = Field(description="Other names the documents use (skos:altLabel)")
     roles: list[str] = Field(default_factory=list, description="For people: roles in the documents")

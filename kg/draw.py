@@ -20,8 +20,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.colours import colour_of
 from kg.errors import ConfigError
+from kg.kinds import OTHER_TYPE, colour_of
 
 __all__ = ["cjk_font", "draw"]
 
@@ -127,7 +127,7 @@ def draw(
             if simple.number_of_nodes():
                 pos = _layout(simple, seed)
                 nodes = list(simple.nodes)
-                kinds = [graph.nodes[v].get("type", "Resource") for v in nodes]
+                kinds = [graph.nodes[v].get("type", OTHER_TYPE) for v in nodes]
                 sizes = [80 + 60 * math.sqrt(degree[v]) * 3 for v in nodes]
                 directed = nx.DiGraph(graph.subgraph(nodes))
                 nx.draw_networkx_edges(

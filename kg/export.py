@@ -33,12 +33,12 @@ import networkx as nx
 import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
-from kg.colours import colour_of
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
 from kg.evidence import evidence_rows
 from kg.graphstore import PROVENANCE_PREDICATES, GraphStore
 from kg.iri import local_name
+from kg.kinds import OTHER_TYPE, colour_of, most_specific
 
 __all__ = [
     "FILE_EXTENSIONS",
@@ -113,12 +113,6 @@ FOLDED: Mapping[str, str] = {
 # node, a graph view leaves it out.  The default graph holds none of them
 # (kg.graphstore), but a graph read from one document's named graph does.
 _EVIDENCE_PREDICATES = tuple(sorted(PROVENANCE_PREDICATES))
-
-# The most specific class wins when a node has several.
-_CLASS_ORDER = (
-    "Reply", "Document", "Proposal", "Suggestion", "Submission", "Task", "Consortium",
-    "HealthInstitution", "Agency", "Programme", "Person", "Place", "Evidence",
-)  # fmt: skip
 
 # Responsibility for a task is stated task → unit in the graph; a view shows it as
 # unit → task with the unit's role, the direction people read it in.
@@ -446,11 +440,11 @@ def _join(values: list[Any]) -> str | int | bool:
 
 
 def _node_type(classes: list[str]) -> str:
+    """The kind of the most specific class (kg.kinds), else the first class's local name."""
+    if (kind := most_specific(classes)) is not None:
+        return kind.type_name
     names = [short_name(c) for c in classes]
-    for name in _CLASS_ORDER:
-        if name in names:
-            return name
-    return min(names) if names else "Resource"
+    return min(names) if names else OTHER_TYPE
 
 
 def _year(attrs: Mapping[str, Any]) -> int | None:
@@ -620,7 +614,7 @@ def node_facts(
     described = _construct(store, _DESCRIBE_NODES % (_values([node]), _iris(FOLDED)))
     own = _to_networkx(described, folds={}, roles=False)
     attrs: dict[str, Any] = dict(own.nodes[node.value]) if node.value in own else {}
-    attrs.setdefault("type", "Resource")
+    attrs.setdefault("type", OTHER_TYPE)
     attrs.setdefault("label", _label(node.value, attrs))
 
     hidden = _iris((RDF_TYPE, *_EVIDENCE_PREDICATES, *FOLDED))

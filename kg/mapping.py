@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
@@ -41,6 +42,7 @@ from kg.iri import (
     sentence_iri,
     task_iri,
 )
+from kg.kinds import KINDS, NAMED
 from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, sentence_bounds
 from kg.privacy import redact
 from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
@@ -50,14 +52,7 @@ __all__ = ["ENTITY_CLASSES", "RELATION_PREDICATES", "canonical_number", "to_quad
 
 log = logging.getLogger(__name__)
 
-ENTITY_CLASSES: Mapping[str, URIRef] = {
-    "agency": HP.Agency,
-    "hospital": HP.HealthInstitution,
-    "consortium": HP.Consortium,
-    "programme": HP.Programme,
-    "person": HP.Person,
-    "place": HP.Place,
-}
+ENTITY_CLASSES: Mapping[str, URIRef] = MappingProxyType({k.key: k.cls for k in NAMED})
 
 RELATION_PREDICATES: Mapping[str, URIRef] = {
     "leads": HP.leads,
@@ -67,7 +62,10 @@ RELATION_PREDICATES: Mapping[str, URIRef] = {
     "collaborates": HP.collaboratesWith,
 }
 
-SUBMISSION_CLASSES: Mapping[str, URIRef] = {"提案": HP.Proposal, "建议": HP.Suggestion}
+# A submission's class by what the reply calls it: 提案 → hp:Proposal (the class's label).
+SUBMISSION_CLASSES: Mapping[str, URIRef] = MappingProxyType(
+    {k.label: k.cls for k in KINDS if k.narrows(HP.Submission)}
+)
 
 
 def canonical_number(text: str) -> str:

@@ -74,6 +74,7 @@ from urllib.request import pathname2url
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.kinds import KINDS
 from kg.privacy import redact
 
 SEARCH_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#search"
@@ -184,17 +185,7 @@ _ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 _NUMBER = "http://data.europa.eu/eli/ontology#id_local"
 _DATE = "http://data.europa.eu/eli/ontology#date_document"
 _SOURCE_FILE = _ONT + "sourceFile"
-CLASS_TYPES = {
-    _ONT + "Document": "document",
-    _ONT + "Reply": "document",
-    _ONT + "Agency": "agency",
-    _ONT + "HealthInstitution": "hospital",
-    _ONT + "Consortium": "consortium",
-    _ONT + "Programme": "programme",
-    _ONT + "Person": "person",
-    _ONT + "Place": "place",
-    _ONT + "Task": "task",
-}
+CLASS_TYPES = {str(k.cls): k.search_type for k in KINDS if k.search_type}
 
 
 def docs_from_quads(quads: Iterable[ox.Quad], text: str = "") -> list[SearchDoc]:

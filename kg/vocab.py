@@ -171,6 +171,37 @@ class ELI(DefinedNamespace):
     id_local: URIRef  # 发文字号 / local identifier
 
 
+# rdfs:label of each hp: class, (Chinese, English).
+CLASS_LABELS: Mapping[URIRef, tuple[str, str]] = MappingProxyType(
+    {
+        HP.Agency: ("机关", "agency"),
+        HP.Consortium: ("医疗联合体", "medical consortium"),
+        HP.Document: ("政策文件", "policy document"),
+        HP.Evidence: ("证据", "evidence"),
+        HP.HealthInstitution: ("医疗卫生机构", "health institution"),
+        HP.Person: ("人员", "person"),
+        HP.Place: ("行政区划", "administrative division"),
+        HP.Programme: ("项目", "programme"),
+        HP.Proposal: ("提案", "proposal"),
+        HP.Reply: ("答复", "reply"),
+        HP.Sentence: ("句子", "sentence"),
+        HP.Submission: ("建议提案", "submission"),
+        HP.Suggestion: ("建议", "suggestion"),
+        HP.Task: ("任务", "task"),
+    }
+)
+
+
+# The hp: classes an hp: class is a subclass of (rdfs:subClassOf), where any.
+BROADER_CLASSES: Mapping[URIRef, tuple[URIRef, ...]] = MappingProxyType(
+    {
+        HP.Proposal: (HP.Submission,),
+        HP.Reply: (HP.Document,),
+        HP.Suggestion: (HP.Submission,),
+    }
+)
+
+
 # Chinese labels (prefLabel and altLabel) of ConsortiumKindScheme.
 CONSORTIUM_KIND_LABELS: Mapping[str, URIRef] = MappingProxyType(
     {

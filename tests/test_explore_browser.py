@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg import export as kx
+from kg.kinds import BY_KEY
 from kg.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +30,12 @@ CHROMIUM_ARGS = [
 
 HOSPITAL = "益阳市中医医院"
 CONSORTIUM = "益阳市中医医院医共体"
+
+
+def _rgb(hex_colour: str) -> str:
+    """A #rrggbb colour as Cytoscape reports a style: rgb(r,g,b)."""
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red},{green},{blue})"
 
 
 def _require_browser() -> None:
@@ -107,6 +114,16 @@ def test_explore_a_hospital_and_its_evidence(browser: object, seed_server: str) 
         assert HOSPITAL[2:] in evidence  # a sentence naming it (possibly by its short name)
         labels = page.evaluate("window.kgCy.nodes().map(n => n.data('label'))")
         assert {HOSPITAL, CONSORTIUM} <= set(labels)
+        # Colours and legend words come from kg.kinds, as the exports' do.
+        hospital = BY_KEY["hospital"]
+        colour = page.evaluate(
+            "window.kgCy.nodes().filter(n => n.data('label') === "
+            f"'{HOSPITAL}').style('background-color')"
+        )
+        assert colour == _rgb(hospital.colour)
+        legend = page.inner_text("#legend")
+        assert f"{hospital.legend} ({hospital.type_name})" in legend
+        assert "医联体 (Consortium)" in legend
         assert page.get_attribute("#export-gexf", "href").startswith(
             "/export/neighbourhood?format=gexf"
         )

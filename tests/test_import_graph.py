@@ -64,7 +64,7 @@ def test_the_graph_is_read_from_the_real_modules() -> None:
     graph = import_graph()
     assert ("kg.export", "kg.graphstore") in graph.edges
     assert ("kg.stores", "kg.remote") in graph.edges  # deferred, inside open_store()
-    assert ("kg.draw", "kg.colours") in graph.edges
+    assert ("kg.draw", "kg.kinds") in graph.edges
     assert ("kg.export", "kg.draw") in graph.edges  # deferred, inside render()
     assert ("kg.build_report", "kg.build") not in graph.edges  # under TYPE_CHECKING only
 

@@ -115,6 +115,38 @@ def _label_tables(graph: Graph) -> list[str]:
     return lines
 
 
+def _class_tables(graph: Graph) -> list[str]:
+    """The labels of each hp: class, and the hp: classes it narrows: what kg.kinds reads."""
+    classes = [
+        c
+        for c in sorted(graph.subjects(RDF.type, OWL.Class), key=str)
+        if isinstance(c, URIRef) and str(c).startswith(HP_NS)
+    ]
+    lines = ["", "", "# rdfs:label of each hp: class, (Chinese, English)."]
+    lines += ["CLASS_LABELS: Mapping[URIRef, tuple[str, str]] = MappingProxyType(", "    {"]
+    for cls in classes:
+        zh, en = (json.dumps(_label(graph, cls, lang), ensure_ascii=False) for lang in ("zh", "en"))
+        lines.append(f"        HP.{str(cls)[len(HP_NS) :]}: ({zh}, {en}),")
+    lines += ["    }", ")"]
+    lines += [
+        "",
+        "",
+        "# The hp: classes an hp: class is a subclass of (rdfs:subClassOf), where any.",
+    ]
+    lines += ["BROADER_CLASSES: Mapping[URIRef, tuple[URIRef, ...]] = MappingProxyType(", "    {"]
+    for cls in classes:
+        broader = sorted(
+            str(b)[len(HP_NS) :]
+            for b in graph.objects(cls, RDFS.subClassOf)
+            if str(b).startswith(HP_NS)
+        )
+        if broader:
+            names = ", ".join(f"HP.{b}" for b in broader) + ("," if len(broader) == 1 else "")
+            lines.append(f"        HP.{str(cls)[len(HP_NS) :]}: ({names}),")
+    lines += ["    }", ")"]
+    return lines
+
+
 def render(ontology: Path = ONTOLOGY) -> str:
     """The text of kg/vocab.py for the given ontology file."""
     graph = Graph().parse(ontology, format="turtle")
@@ -143,6 +175,7 @@ def render(ontology: Path = ONTOLOGY) -> str:
         *_namespace_class(
             graph, "ELI", ELI_NS, "The ELI terms the project uses (declared in hp.ttl)."
         ),
+        *_class_tables(graph),
         *_label_tables(graph),
         "",
         "",

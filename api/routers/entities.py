@@ -1,7 +1,9 @@
 """Entities: agencies, institutions, consortia, programmes, people, tasks, submissions.
 
 One router per resource, all answered by the named queries of queries/*.rq, but for
-the labels of a page of an entity's relations.  An ``{id}`` is an IRI, the IRI's
+the labels of a page of an entity's relations.  Each named kind with a route in
+kg.kinds gets its router and list route from that table (GET /agencies …); the routes
+particular to a kind are added to its router here.  An ``{id}`` is an IRI, the IRI's
 last path segment, ``kind/name``, or a name in any normal variant (NFKC, white space
 removed, full- or half-width) or alias (skos:altLabel).  Names are matched here
 rather than in SPARQL because SPARQL has no Unicode normalisation.  ``router``
@@ -51,6 +53,7 @@ from kg.errors import NotFound, QueryError
 from kg.evidence import evidence_rows
 from kg.graphstore import GraphStore
 from kg.iri import local_name
+from kg.kinds import BY_KEY, NAMED, Kind
 
 HP = "https://w3id.org/cn-health-kg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -68,15 +71,8 @@ PREFIXES = {
     "schema": "https://schema.org/",
 }
 
-# Class IRI → the kind word used in IRIs (kg.iri) and in responses.
-KINDS = {
-    HP + "Agency": "agency",
-    HP + "HealthInstitution": "hospital",
-    HP + "Consortium": "consortium",
-    HP + "Programme": "programme",
-    HP + "Person": "person",
-    HP + "Place": "place",
-}
+# Class IRI → the kind word used in IRIs (kg.iri) and in responses, for named kinds.
+KINDS = {str(k.cls): k.key for k in NAMED}
 CLASS_OF = {kind: cls for cls, kind in KINDS.items()}
 
 # Links that are bookkeeping, not relations between things: shown as evidence instead.
@@ -266,9 +262,9 @@ def resolve(store: GraphStore, ident: str, base: str, *kind_sets: tuple[str, ...
 
 
 def _plural(kinds: tuple[str, ...]) -> str:
-    plural = {"agency": "agencies", "hospital": "hospitals", "consortium": "consortia",
-              "programme": "programmes", "person": "people", "place": "places"}  # fmt: skip
-    return plural.get(kinds[0], "agencies") if kinds else "agencies"
+    """The list route that names entities of the first kind (agencies for a kind without)."""
+    route = BY_KEY[kinds[0]].route if kinds and kinds[0] in BY_KEY else None
+    return route or "agencies"
 
 
 def _compact(iri: str) -> str:
@@ -332,23 +328,38 @@ def _list(store: GraphStore, kind: str, q: str | None, limit: int, offset: int) 
     )
 
 
+# --- the list route of each named kind ---------------------------------------------------
+
+
+def _kind_router(kind: Kind, route: str) -> APIRouter:
+    """A router for ``/{route}`` with the kind's list route; its other routes follow."""
+    resource = APIRouter(prefix=f"/{route}", tags=[route], dependencies=_CACHED)
+
+    # No docstring: FastAPI would publish it as the operation's description.
+    def list_kind(
+        request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
+    ) -> EntityList:
+        page = _list(store, kind.key, q, limit, offset)
+        return ld.respond(request, page, ld.ENTITY_LIST)
+
+    resource.add_api_route(
+        "",
+        list_kind,
+        methods=["GET"],
+        operation_id=f"list_{route}",
+        summary=kind.listing,
+        response_model=EntityList,
+        responses={**ld.ld_responses(), **problem_responses(400, 503)},
+    )
+    return resource
+
+
+# In the table's order, which is the order of their paths in the OpenAPI document.
+LIST_ROUTERS = {k.key: _kind_router(k, k.route) for k in NAMED if k.route}
+
 # --- /agencies -------------------------------------------------------------------------
 
-agencies = APIRouter(prefix="/agencies", tags=["agencies"], dependencies=_CACHED)
-
-
-@agencies.get(
-    "",
-    operation_id="list_agencies",
-    summary="Agencies, by a substring of any name or alias",
-    response_model=EntityList,
-    responses={**ld.ld_responses(), **problem_responses(400, 503)},
-)
-def list_agencies(
-    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
-) -> EntityList:
-    page = _list(store, "agency", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)
+agencies = LIST_ROUTERS["agency"]
 
 
 @agencies.get(
@@ -424,21 +435,7 @@ def agency_tasks(
 
 # --- /hospitals ------------------------------------------------------------------------
 
-hospitals = APIRouter(prefix="/hospitals", tags=["hospitals"], dependencies=_CACHED)
-
-
-@hospitals.get(
-    "",
-    operation_id="list_hospitals",
-    summary="Health institutions, by a substring of any name or alias",
-    response_model=EntityList,
-    responses={**ld.ld_responses(), **problem_responses(400, 503)},
-)
-def list_hospitals(
-    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
-) -> EntityList:
-    page = _list(store, "hospital", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)
+hospitals = LIST_ROUTERS["hospital"]
 
 
 @hospitals.get(
@@ -494,21 +491,7 @@ def hospital_links(
 
 # --- /consortia ------------------------------------------------------------------------
 
-consortia = APIRouter(prefix="/consortia", tags=["consortia"], dependencies=_CACHED)
-
-
-@consortia.get(
-    "",
-    operation_id="list_consortia",
-    summary="Medical consortia (医联体, 医共体, 专科联盟 …), by a substring of any name",
-    response_model=EntityList,
-    responses={**ld.ld_responses(), **problem_responses(400, 503)},
-)
-def list_consortia(
-    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
-) -> EntityList:
-    page = _list(store, "consortium", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)
+consortia = LIST_ROUTERS["consortium"]
 
 
 @consortia.get(
@@ -534,21 +517,7 @@ def consortium_members(
 
 # --- /programmes -----------------------------------------------------------------------
 
-programmes = APIRouter(prefix="/programmes", tags=["programmes"], dependencies=_CACHED)
-
-
-@programmes.get(
-    "",
-    operation_id="list_programmes",
-    summary="Programmes, projects, campaigns and platforms, by a substring of any name",
-    response_model=EntityList,
-    responses={**ld.ld_responses(), **problem_responses(400, 503)},
-)
-def list_programmes(
-    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
-) -> EntityList:
-    page = _list(store, "programme", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)
+programmes = LIST_ROUTERS["programme"]
 
 
 @programmes.get(
@@ -565,25 +534,6 @@ def programme_documents(
     rows = kq.run_query(store, "documents_mentioning_programme", {"programme": programme.iri})
     items = list({r["doc"]: _document(r) for r in rows}.values())
     return ProgrammeDocuments(programme=programme.ref(), items=items, total=len(items))
-
-
-# --- /people ---------------------------------------------------------------------------
-
-people = APIRouter(prefix="/people", tags=["people"], dependencies=_CACHED)
-
-
-@people.get(
-    "",
-    operation_id="list_people",
-    summary="People named in documents, with their roles (never contact data)",
-    response_model=EntityList,
-    responses={**ld.ld_responses(), **problem_responses(400, 503)},
-)
-def list_people(
-    request: Request, store: StoreDep, q: Q = None, limit: Limit = 50, offset: Offset = 0
-) -> EntityList:
-    page = _list(store, "person", q, limit, offset)
-    return ld.respond(request, page, ld.ENTITY_LIST)
 
 
 # --- /tasks ----------------------------------------------------------------------------
@@ -874,5 +824,5 @@ def _node(store: GraphStore, term: str, base: str) -> EntityRef:
 
 
 router = APIRouter()
-for _resource in (agencies, hospitals, consortia, programmes, people, tasks, submissions, entities):
+for _resource in (*LIST_ROUTERS.values(), tasks, submissions, entities):
     router.include_router(_resource)

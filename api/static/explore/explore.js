@@ -4,18 +4,10 @@
 // No framework and no CDN: Cytoscape.js is served from this folder.
 "use strict";
 
-// The same colours as kg.export.TYPE_COLOURS, so pictures and the page agree.
-const COLOURS = {
-  Document: "#4e79a7", Reply: "#76b7b2", Agency: "#e15759", HealthInstitution: "#59a14f",
-  Consortium: "#f28e2b", Programme: "#b07aa1", Task: "#edc948", Person: "#ff9da7",
-  Place: "#9c755f", Proposal: "#bab0ac", Suggestion: "#bab0ac", Submission: "#bab0ac",
-  Resource: "#cccccc",
-};
-const TYPE_NAMES = {
-  Document: "文件", Reply: "答复", Agency: "机关", HealthInstitution: "医疗卫生机构",
-  Consortium: "医联体", Programme: "项目", Task: "任务", Person: "人员", Place: "行政区划",
-  Proposal: "提案", Suggestion: "建议", Submission: "建议提案", Resource: "其他",
-};
+// Each kind's colour and legend word, from kg.kinds (/explore/kinds.js, loaded first),
+// so that the exports' pictures and this page agree.
+const COLOURS = Object.fromEntries(Object.entries(window.KG_KINDS).map(([type, k]) => [type, k.colour]));
+const TYPE_NAMES = Object.fromEntries(Object.entries(window.KG_KINDS).map(([type, k]) => [type, k.legend]));
 const CJK_FONT = getComputedStyle(document.documentElement).getPropertyValue("--cjk").trim() || "sans-serif";
 
 const $ = (id) => document.getElementById(id);
