@@ -186,8 +186,9 @@ def places_named(name: str) -> tuple[Place, ...]:
 def find_places(text: str, levels: tuple[str, ...] = LEVELS) -> list[PlaceMatch]:
     """Place names in ``text``, longest first where they overlap, left to right."""
     found: list[PlaceMatch] = []
+    every_level = levels == LEVELS  # every place has one of LEVELS: nothing to filter
     for end, (name, places) in _gazetteer().automaton.iter(text):
-        kept = tuple(p for p in places if p.level in levels)
+        kept = places if every_level else tuple(p for p in places if p.level in levels)
         if kept:
             found.append(PlaceMatch(end - len(name) + 1, end + 1, name, kept))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))

@@ -170,9 +170,39 @@ class _Sentence:
         """Start of the place chain that ends exactly at ``pos``, if one does."""
         return self.chain_start.get(pos)
 
-    def stem_start(self, pos: int, stops: set[str], max_len: int = 24) -> tuple[int, bool]:
+    @functools.cached_property
+    def programme_hits(self) -> list[tuple[int, int, str, Any]]:
+        """Every lexicon programme in the sentence (one automaton pass, shared)."""
+        return lx.hits(self.lex.programme_auto, self.text)
+
+    @functools.cached_property
+    def programmes_ending(self) -> dict[int, list[str]]:
+        """End offset → the lexicon programmes ending there, in lexicon order."""
+        by_end: dict[int, list[str]] = {}
+        for _start, end, word, _ in self.programme_hits:
+            by_end.setdefault(end, []).append(word)
+        rank = self.lex.programme_rank
+        for names in by_end.values():
+            names.sort(key=rank.__getitem__)
+        return by_end
+
+    @functools.cached_property
+    def institution_verbs(self) -> list[tuple[str, str]]:
+        """(type word, leading verb) pairs written together here (市人民医院建设…)."""
+        return lx.present_pairs(
+            self.text, tuple(self.lex.hospital_types), tuple(self.words["programme_leading_verbs"])
+        )
+
+    @functools.cached_property
+    def institution_conjunctions(self) -> list[tuple[str, str]]:
+        """(type word, conjunction) pairs written together here (社区卫生服务中心与…)."""
+        return lx.present_pairs(self.text, tuple(self.lex.hospital_types), tuple(_CONJUNCTIONS))
+
+    def stem_start(
+        self, pos: int, stops: frozenset[str] | set[str], max_len: int = 24
+    ) -> tuple[int, bool]:
         """Walk tokens left from ``pos`` to a stop word; (start, stopped on a generic word)."""
-        generic = set(self.words["generic_stop_tokens"])
+        generic = self.lex.generic_stop_tokens
         cur = pos
         while cur > 0 and pos - cur < max_len:
             token = self.doc[self.token_of[cur - 1]]
@@ -183,11 +213,7 @@ class _Sentence:
                 # 医养结合机构服务质量提升行动: a known programme inside the stem is no
                 # stop, though it ends in one (结合).
                 known = next(
-                    (
-                        n
-                        for n in self.lex.programmes
-                        if len(piece) < len(n) <= cur and self.text.startswith(n, cur - len(n))
-                    ),
+                    (n for n in self.programmes_ending.get(cur, ()) if len(piece) < len(n)),
                     None,
                 )
                 if known is None:
@@ -243,9 +269,12 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             )
         )
     # 我委基层卫生健康司: a unit of the issuer's own body.
-    units = {u for body in lex.national_units.values() for u in body if u.endswith(("司", "局"))}
     for match in re.finditer(r"(?:我|本)(?:委|局|部|署)", text):
-        unit = max((u for u in units if text.startswith(u, match.end())), key=len, default="")
+        unit = max(
+            (u for u in lex.national_unit_bureaus if text.startswith(u, match.end())),
+            key=len,
+            default="",
+        )
         if unit:
             found.append(
                 Candidate("agency", match.start(), match.end() + len(unit), match.group(0) + unit)
@@ -292,6 +321,8 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     # Democratic parties and the CPPCC written with the place inside (民进曲靖市委,
     # 政协岳阳市委员会).
     for short in [*lex.parties, "政协"]:
+        if short not in text:
+            continue
         for match in re.finditer(re.escape(short), text):
             after = match.end()
             chain_end = max((e for e, b in s.chain_start.items() if b == after), default=None)
@@ -312,15 +343,15 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     # sits inside the name and is no part of the body.
     for match in _NATIONAL_CPPCC.finditer(text):
         found.append(Candidate("agency", match.start(), match.end(), "政协全国委员会"))
-    suffixes = "|".join(map(re.escape, words["association_suffixes"]))
-    for match in re.finditer(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{suffixes})", text):
+    suffixes = tuple(words["association_suffixes"])
+    for match in _national_association(suffixes).finditer(text):
         found.append(Candidate("agency", match.start(), match.end(), match.group(0)))
     found.extend(_local_associations(s, suffixes))
-    stops = set(words["stop_tokens"])
+    stops = lex.stop_tokens
     # A leading group is named after its work (城市医疗集团建设领导小组): verbs inside it
     # are no boundary.
-    group_stops = (
-        stops - set(words["programme_inner_tokens"]) - set(words["programme_leading_verbs"])
+    group_stops = _without(
+        stops, (*words["programme_inner_tokens"], *words["programme_leading_verbs"])
     )
     for word in ("领导小组", "管委会", "管理委员会"):
         for match in re.finditer(word, text):
@@ -340,6 +371,22 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     return _keep_longest([_with_acting_division(s, c) for c in found])
 
 
+@functools.cache
+def _without(words: frozenset[str], removed: tuple[str, ...]) -> frozenset[str]:
+    return words - frozenset(removed)
+
+
+@functools.cache
+def _national_association(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    ending = "|".join(map(re.escape, suffixes))
+    return re.compile(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{ending})")
+
+
+@functools.cache
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _with_acting_division(s: _Sentence, body: Candidate) -> Candidate:
     """市中医局科教处负责…: the division that acts, not its bureau, is the agency."""
     division = _DIVISION_ACTING.match(s.text, body.end)
@@ -349,16 +396,16 @@ def _with_acting_division(s: _Sentence, body: Candidate) -> Candidate:
     return Candidate(body.kind, body.start, end, s.text[body.start : end], body.attrs)
 
 
-def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
+def _local_associations(s: _Sentence, suffixes: tuple[str, ...]) -> list[Candidate]:
     """北京市朝阳区中医协会, 北京中医协会: a public association named after its place.
 
     The stem runs left from the ending to a stop word and must open with a place
     chain, a bare level or (at a clause start) a province's short name.
     """
     text = s.text
-    stops = set(s.words["stop_tokens"])
+    stops = s.lex.stop_tokens
     found: list[Candidate] = []
-    for match in re.finditer(rf"(?:{suffixes})", text):
+    for match in _any_of(suffixes).finditer(text):
         begin, generic = s.stem_start(match.start(), stops, max_len=12)
         if generic or match.start() - begin < 2 or _DIGIT.search(text[begin : match.start()]):
             continue
@@ -423,7 +470,7 @@ def _open_agencies(s: _Sentence) -> list[Candidate]:
     or a bare level character; a hospital type word (社区卫生服务中心) is never a body.
     """
     text, words = s.text, s.words
-    stops = set(words["stop_tokens"])
+    stops = s.lex.stop_tokens
     hospital_types = tuple(s.lex.hospital_types)
     found: list[Candidate] = []
     for start, end, _, _ in lx.longest_per_end(
@@ -461,7 +508,7 @@ def _university_start(s: _Sentence, pos: int) -> int | None:
         return None
     uni_end = pos - len(match.group(0)) + 2  # after 大学 / 学院
     # A university keeps its own name (四川大学, 陆军军医大学): walk back to a stop word.
-    begin, generic = s.stem_start(uni_end, set(s.words["stop_tokens"]), max_len=12)
+    begin, generic = s.stem_start(uni_end, s.lex.stop_tokens, max_len=12)
     # A university's own name is at most three words (中国|科学技术|大学).
     tokens = [t for t in s.doc if begin <= t.idx < uni_end]
     if len(tokens) > 3:
@@ -704,7 +751,7 @@ def _listed_hospitals(s: _Sentence, named: list[Candidate]) -> list[Candidate]:
 
 def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
     text, words = s.text, s.words
-    stops = set(words["stop_tokens"])
+    stops = s.lex.stop_tokens
     found: list[Candidate] = []
     ends = {h.end: h for h in hospitals}
     generic = tuple(words["consortium_generic"])
@@ -862,7 +909,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
 
     known: dict[int, int] = {}  # end → start of the longest lexicon programme ending there
     standard_after = tuple(words["programme_standard_after"])
-    for start, end, word, programme in lx.hits(lex.programme_auto, text):
+    for start, end, word, programme in s.programme_hits:
         if text.startswith(standard_after, end):
             continue
         found.append(Candidate("programme", start, end, word, {"core": programme.core}))
@@ -883,7 +930,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         thing = next(
             (
                 w
-                for w in sorted(words["quoted_thing_suffixes"], key=len, reverse=True)
+                for w in _longest_first(tuple(words["quoted_thing_suffixes"]))
                 if after.startswith(w)
             ),
             None,
@@ -891,7 +938,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         accept = next(
             (
                 w
-                for w in sorted(words["quoted_accept_suffixes"], key=len, reverse=True)
+                for w in _longest_first(tuple(words["quoted_accept_suffixes"]))
                 if after.startswith(w)
             ),
             None,
@@ -913,7 +960,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         else:
             continue
         found.append(Candidate("programme", match.start(), end, name, {"quoted": True}))
-    stops = set(words["stop_tokens"]) - set(words["programme_inner_tokens"])
+    stops = _without(lex.stop_tokens, tuple(words["programme_inner_tokens"]))
     deny = tuple(words["programme_deny"])
     doc_types = word_list("header/doc_types.txt")
     self_cued = set(words["programme_self_cued_suffixes"])
@@ -951,7 +998,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         verb = next(
             (
                 v
-                for v in sorted(words["programme_leading_verbs"], key=len, reverse=True)
+                for v in _longest_first(tuple(words["programme_leading_verbs"]))
                 if text.startswith(v, begin)
             ),
             "",
@@ -960,11 +1007,11 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
             begin += len(verb)
         # 市人民医院建设远程心电诊断平台: an institution that builds it is no part of the
         # name; the name starts after the institution's verb.
-        for type_word in s.lex.hospital_types:
-            for v in words["programme_leading_verbs"]:
-                at = text.rfind(type_word + v, begin, start)
-                if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
-                    begin = at + len(type_word) + len(v)
+        # (Only the pairs the sentence holds at all, in the order of the nested loops.)
+        for type_word, v in s.institution_verbs:
+            at = text.rfind(type_word + v, begin, start)
+            if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
+                begin = at + len(type_word) + len(v)
         # 实现与国家医疗保障信息平台: a conjunction that opens the stem is no part of it;
         # 社区卫生服务中心与X平台: nor is an institution joined to the name by one.
         while text[begin : begin + 1] in _CONJUNCTIONS and start - begin > 3:
@@ -974,11 +1021,10 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         previous = _PREVIOUS_PROGRAMME.match(text, begin, start)
         if previous and previous.end() - 1 - begin < 4 and start - previous.end() >= 3:
             begin = previous.end()
-        for type_word in s.lex.hospital_types:
-            for conj in _CONJUNCTIONS:
-                at = text.rfind(type_word + conj, begin, start)
-                if at >= 0 and start - (at + len(type_word) + 1) >= 3:
-                    begin = at + len(type_word) + 1
+        for type_word, conj in s.institution_conjunctions:
+            at = text.rfind(type_word + conj, begin, start)
+            if at >= 0 and start - (at + len(type_word) + 1) >= 3:
+                begin = at + len(type_word) + 1
         # 洛阳市城市医疗集团建设试点: a pilot or demonstration is the national one; the
         # place before it is the site, not part of the name.  全国基层中医药工作示范县:
         # a demonstration title keeps its national prefix.
