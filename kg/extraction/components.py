@@ -1,13 +1,14 @@
 """spaCy components that find named bodies, institutions, consortia, programmes and links.
 
-Each component reads one sentence's ``Doc`` (jieba tokens over the compacted sentence
-text), writes character-offset candidates to ``doc._.kg_candidates`` /
+Each component reads one sentence's ``Doc`` (the compacted sentence text, a token per
+character), writes character-offset candidates to ``doc._.kg_candidates`` /
 ``doc._.kg_relations`` and leaves the tokens alone.  Names are found from their right
 end: a type word (卫生健康局, 人民医院, 医共体, 平台 …) from a lexicon automaton, then
 a left boundary that is a place chain from the gazetteer (枣庄市市中区), a bare level
 character at a word boundary (市 in 按照市卫健委, not in 全市 or 县市区), or, for
-free-form names (领导小组, 平台), the nearest stop word to the left.  jieba's tokens
-decide the word boundaries; the lexicons live in kg/data/lexicons.
+free-form names (领导小组, 平台), the nearest stop word to the left.  jieba's words
+decide the word boundaries, segmented only where a rule asks (kg/extraction/segment.py);
+the lexicons live in kg/data/lexicons.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from spacy.tokens import Doc
 
 from kg import gazetteer
 from kg.extraction import lexicon as lx
+from kg.extraction.segment import Segmentation
 from kg.extraction.wordlists import word_list
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,11 +91,6 @@ class _Sentence:
         self.text = doc.text
         self.lex = lex
         self.words = lex.words
-        self.token_starts = {t.idx for t in doc}
-        self.token_of = [0] * (len(self.text) + 1)
-        for i, token in enumerate(doc):
-            for pos in range(token.idx, token.idx + len(token.text)):
-                self.token_of[pos] = i
         self.chain_start: dict[int, int] = {}
         deny = tuple(lex.words["place_deny_words"])
         matches = [
@@ -123,6 +120,11 @@ class _Sentence:
                 start = matches[j].start
             self.chain_start[match.end] = start
 
+    @functools.cached_property
+    def segmentation(self) -> Segmentation:
+        """jieba's tokens, segmented only where a rule asks."""
+        return Segmentation(self.text)
+
     def level_ok(self, i: int, first: str = "") -> bool:
         """A bare level character (省/市/区/县, or the 自 of 自治区) at ``i`` that begins a name."""
         text = self.text
@@ -137,7 +139,7 @@ class _Sentence:
         # jieba glues a preposition to a level character (由省|卫生, 对市|六届).
         return (
             i == 0
-            or i in self.token_starts
+            or self.segmentation.is_token_start(i)
             or not _CJK.match(text[i - 1])
             or text[i - 1] in self.words["function_chars"]
         )
@@ -205,8 +207,8 @@ class _Sentence:
         generic = self.lex.generic_stop_tokens
         cur = pos
         while cur > 0 and pos - cur < max_len:
-            token = self.doc[self.token_of[cur - 1]]
-            piece = self.text[token.idx : cur]
+            token_start = self.segmentation.token_start_of(cur - 1)
+            piece = self.text[token_start:cur]
             if piece in generic:
                 return cur, True
             if piece in stops or not _WORDY.search(piece):
@@ -220,7 +222,7 @@ class _Sentence:
                     return cur, False
                 cur -= len(known)
                 continue
-            cur = token.idx
+            cur = token_start
         return cur, False
 
 
@@ -449,7 +451,7 @@ def _coordinated(s: _Sentence, begin: int, head: str, kind: str) -> list[Candida
         before = text[start - 1] if start > 0 else ""
         if (
             _CJK.match(before)
-            and start not in s.token_starts
+            and not s.segmentation.is_token_start(start)
             and before not in s.words["function_chars"]
         ):
             break  # the place is the tail of a longer word
@@ -510,15 +512,16 @@ def _university_start(s: _Sentence, pos: int) -> int | None:
     # A university keeps its own name (四川大学, 陆军军医大学): walk back to a stop word.
     begin, generic = s.stem_start(uni_end, s.lex.stop_tokens, max_len=12)
     # A university's own name is at most three words (中国|科学技术|大学).
-    tokens = [t for t in s.doc if begin <= t.idx < uni_end]
+    tokens = [start for start, _ in s.segmentation.tokens if begin <= start < uni_end]
     if len(tokens) > 3:
-        begin = tokens[-3].idx
+        begin = tokens[-3]
     if generic or uni_end - begin < 4 or _DIGIT.search(s.text[begin:uni_end]):
         return None
     inner = s.text[uni_end:pos]
     # A list (四川大学、重庆医科大学附属医院) is no one name; 和 inside 协和 is no list.
     if re.search(r"[、，]", inner) or any(
-        t.text in ("和", "与", "及") and uni_end <= t.idx < pos for t in s.doc
+        piece in ("和", "与", "及") and uni_end <= start < pos
+        for start, piece in s.segmentation.tokens
     ):
         return None
     return begin
@@ -628,7 +631,7 @@ def _town_stem_start(s: _Sentence, pos: int) -> int | None:
         if (
             _CJK.match(before)
             and before not in s.words["function_chars"]
-            and begin not in s.token_starts
+            and not s.segmentation.is_token_start(begin)
         ):
             continue
         # Only whole category words count here: a town's name may hold 家 or 一 (伍家岭).

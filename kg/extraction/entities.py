@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +25,7 @@ from kg import gazetteer
 from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
+from kg.extraction.segment import jieba
 from kg.extraction.wordlists import word_list
 from kg.lines import DUTY_CLOSE, DUTY_NOTE
 from kg.model import Document, Entity, Header, Mention, Relation, Task
@@ -115,12 +115,15 @@ def _breaks(prev: str, line: str, adjacent: bool = False) -> bool:
 
 @cache
 def nlp(lexicon_dir: str = "") -> Language:
-    """The blank Chinese pipeline with jieba and the rule components, built once."""
-    # jieba announces its dictionary load on the root logger at INFO; keep CLI output clean.
-    import jieba  # imported here: importing jieba resets its logger to DEBUG
+    """The blank Chinese pipeline with the rule components, built once.
 
-    jieba.setLogLevel(logging.WARNING)
-    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    Its tokens are characters: a Doc of jieba tokens cost as much as all the rules
+    together, and half the flagged sentences never ask for a word boundary, so the
+    components segment with jieba only where they need one (kg/extraction/segment.py,
+    the same tokens).  jieba's dictionary is loaded here, so warming up loads it.
+    """
+    jieba()  # the dictionary, loaded once
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     for name in PIPELINE:
         pipeline.add_pipe(name, config={"lexicon_dir": lexicon_dir})
     return pipeline
