@@ -185,17 +185,22 @@ def places_named(name: str) -> tuple[Place, ...]:
 
 def find_places(text: str, levels: tuple[str, ...] = LEVELS) -> list[PlaceMatch]:
     """Place names in ``text``, longest first where they overlap, left to right."""
-    found: list[PlaceMatch] = []
+    # (start, -length, name, places): sorted, the leftmost and then the longest come
+    # first; one name occurs once at a start, so the tuples never tie.
+    found: list[tuple[int, int, str, tuple[Place, ...]]] = []
+    every_level = levels == LEVELS  # every place has one of LEVELS: nothing to filter
     for end, (name, places) in _gazetteer().automaton.iter(text):
-        kept = tuple(p for p in places if p.level in levels)
+        kept = places if every_level else tuple(p for p in places if p.level in levels)
         if kept:
-            found.append(PlaceMatch(end - len(name) + 1, end + 1, name, kept))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            found.append((end - len(name) + 1, -len(name), name, kept))
+    found.sort()
     chosen: list[PlaceMatch] = []
-    for match in found:
-        if chosen and match.start < chosen[-1].end:
+    reached = 0
+    for start, negative_length, name, kept in found:
+        if chosen and start < reached:
             continue
-        chosen.append(match)
+        reached = start - negative_length
+        chosen.append(PlaceMatch(start, reached, name, kept))
     return chosen
 
 

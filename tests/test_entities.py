@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extraction.entities import extract_entities
+from kg.extraction.entities import compact, extract_entities
 from kg.ingest import ingest
 from kg.model import Document, Header
 from tests.factories import make_document
@@ -1011,3 +1011,39 @@ def test_no_phone_number_in_any_extracted_field(path: Path) -> None:
     for text in _strings(list(extracted)):
         for phone in PHONES:
             assert phone not in text, (phone, text)
+
+
+COMPACTED = [
+    # (clean text, compact text, clean index of each compact character and the end)
+    # A wide gap separates columns: its first character stays for it.
+    (
+        "杨  鼎   县人民医院院长：",
+        "杨鼎 县人民医院院长：",
+        (0, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+    ),
+    ("县 人民 医院", "县人民医院", (0, 2, 3, 5, 6, 7)),
+    ("医共体\u3000\u3000\u3000建设", "医共体\u3000建设", (0, 1, 2, 3, 6, 7, 8)),
+    # Whitespace outside the gap characters (an em space) is never a column gap.
+    ("甲\u2003\u2003\u2003乙", "甲乙", (0, 4, 5)),
+    ("末尾   ", "末尾", (0, 1, 5)),
+    # A title wrapped inside one paragraph goes on; a heading ends the line before it.
+    (
+        "关于印发基层慢性病\n一体化方案的通知",
+        "关于印发基层慢性病一体化方案的通知",
+        (*range(9), *range(10, 19)),
+    ),
+    (
+        "一、总体要求\n（一）基本原则",
+        "一、总体要求\n（一）基本原则",
+        (0, 1, 2, 3, 4, 5, 5, *range(7, 15)),
+    ),
+    ("  首行缩进\n\n下一段。", "首行缩进\n下一段。", (2, 3, 4, 5, 5, 8, 9, 10, 11, 12)),
+]
+
+
+@pytest.mark.parametrize(("clean", "text", "idx"), COMPACTED)
+def test_compact_keeps_one_character_of_a_column_gap(
+    clean: str, text: str, idx: tuple[int, ...]
+) -> None:
+    view = compact(clean)
+    assert (view.text, view.idx) == (text, idx)

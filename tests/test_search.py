@@ -30,6 +30,8 @@ from kg.search import (
     index_path,
     make_snippet,
 )
+from kg.search import _fold_by_cluster as fold_by_cluster
+from kg.search import _fold_with_offsets_by_cluster as fold_with_offsets_by_cluster
 from tests.conftest import serving
 from tests.factories import make_document
 
@@ -353,6 +355,27 @@ def test_fold_offsets_point_at_whole_original_characters(text: str) -> None:
     assert starts == sorted(starts)
     assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
     assert folded == folded.strip() and "  " not in folded
+
+
+# Characters whose folding is not one-to-one or not themselves: full-width forms,
+# ligatures and ㎡ (NFKC expands them), Å/K signs (NFKC maps them), ß (casefold
+# expands it), zero-width and control characters, spaces of every kind.
+UNEVEN = "ＡＢ２（）ﬁﬀ㎡㍿\u212b\u212aßẞİ\u200b\ufeff\x00\x1f\u3000\xa0\u2028 \t\n医共体卫健委"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.text(alphabet=UNEVEN, max_size=80),
+        st.text(alphabet=UNEVEN + "\u0301\u20dd\u0903", max_size=80),
+    )
+)
+def test_fast_fold_equals_the_per_cluster_fold(text: str) -> None:
+    # fold and fold_with_offsets take str.translate for a text without combining
+    # marks; the answer must be the one of folding cluster by cluster.
+    assert fold(text) == " ".join(filter(None, fold_by_cluster(text).split(" ")))
+    assert fold_with_offsets(text) == fold_with_offsets_by_cluster(text)
 
 
 # --- filters and pages ---------------------------------------------------------------

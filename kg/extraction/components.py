@@ -1,13 +1,14 @@
 """spaCy components that find named bodies, institutions, consortia, programmes and links.
 
-Each component reads one sentence's ``Doc`` (jieba tokens over the compacted sentence
-text), writes character-offset candidates to ``doc._.kg_candidates`` /
+Each component reads one sentence's ``Doc`` (the compacted sentence text, a token per
+character), writes character-offset candidates to ``doc._.kg_candidates`` /
 ``doc._.kg_relations`` and leaves the tokens alone.  Names are found from their right
 end: a type word (卫生健康局, 人民医院, 医共体, 平台 …) from a lexicon automaton, then
 a left boundary that is a place chain from the gazetteer (枣庄市市中区), a bare level
 character at a word boundary (市 in 按照市卫健委, not in 全市 or 县市区), or, for
-free-form names (领导小组, 平台), the nearest stop word to the left.  jieba's tokens
-decide the word boundaries; the lexicons live in kg/data/lexicons.
+free-form names (领导小组, 平台), the nearest stop word to the left.  jieba's words
+decide the word boundaries, segmented only where a rule asks (kg/extraction/segment.py);
+the lexicons live in kg/data/lexicons.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from spacy.tokens import Doc
 
 from kg import gazetteer
 from kg.extraction import lexicon as lx
+from kg.extraction.segment import Segmentation
 from kg.extraction.wordlists import word_list
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,11 +91,6 @@ class _Sentence:
         self.text = doc.text
         self.lex = lex
         self.words = lex.words
-        self.token_starts = {t.idx for t in doc}
-        self.token_of = [0] * (len(self.text) + 1)
-        for i, token in enumerate(doc):
-            for pos in range(token.idx, token.idx + len(token.text)):
-                self.token_of[pos] = i
         self.chain_start: dict[int, int] = {}
         deny = tuple(lex.words["place_deny_words"])
         matches = [
@@ -123,6 +120,11 @@ class _Sentence:
                 start = matches[j].start
             self.chain_start[match.end] = start
 
+    @functools.cached_property
+    def segmentation(self) -> Segmentation:
+        """jieba's tokens, segmented only where a rule asks."""
+        return Segmentation(self.text)
+
     def level_ok(self, i: int, first: str = "") -> bool:
         """A bare level character (省/市/区/县, or the 自 of 自治区) at ``i`` that begins a name."""
         text = self.text
@@ -137,7 +139,7 @@ class _Sentence:
         # jieba glues a preposition to a level character (由省|卫生, 对市|六届).
         return (
             i == 0
-            or i in self.token_starts
+            or self.segmentation.is_token_start(i)
             or not _CJK.match(text[i - 1])
             or text[i - 1] in self.words["function_chars"]
         )
@@ -170,31 +172,57 @@ class _Sentence:
         """Start of the place chain that ends exactly at ``pos``, if one does."""
         return self.chain_start.get(pos)
 
-    def stem_start(self, pos: int, stops: set[str], max_len: int = 24) -> tuple[int, bool]:
+    @functools.cached_property
+    def programme_hits(self) -> list[tuple[int, int, str, Any]]:
+        """Every lexicon programme in the sentence (one automaton pass, shared)."""
+        return lx.hits(self.lex.programme_auto, self.text)
+
+    @functools.cached_property
+    def programmes_ending(self) -> dict[int, list[str]]:
+        """End offset → the lexicon programmes ending there, in lexicon order."""
+        by_end: dict[int, list[str]] = {}
+        for _start, end, word, _ in self.programme_hits:
+            by_end.setdefault(end, []).append(word)
+        rank = self.lex.programme_rank
+        for names in by_end.values():
+            names.sort(key=rank.__getitem__)
+        return by_end
+
+    @functools.cached_property
+    def institution_verbs(self) -> list[tuple[str, str]]:
+        """(type word, leading verb) pairs written together here (市人民医院建设…)."""
+        return lx.present_pairs(
+            self.text, tuple(self.lex.hospital_types), tuple(self.words["programme_leading_verbs"])
+        )
+
+    @functools.cached_property
+    def institution_conjunctions(self) -> list[tuple[str, str]]:
+        """(type word, conjunction) pairs written together here (社区卫生服务中心与…)."""
+        return lx.present_pairs(self.text, tuple(self.lex.hospital_types), tuple(_CONJUNCTIONS))
+
+    def stem_start(
+        self, pos: int, stops: frozenset[str] | set[str], max_len: int = 24
+    ) -> tuple[int, bool]:
         """Walk tokens left from ``pos`` to a stop word; (start, stopped on a generic word)."""
-        generic = set(self.words["generic_stop_tokens"])
+        generic = self.lex.generic_stop_tokens
         cur = pos
         while cur > 0 and pos - cur < max_len:
-            token = self.doc[self.token_of[cur - 1]]
-            piece = self.text[token.idx : cur]
+            token_start = self.segmentation.token_start_of(cur - 1)
+            piece = self.text[token_start:cur]
             if piece in generic:
                 return cur, True
             if piece in stops or not _WORDY.search(piece):
                 # 医养结合机构服务质量提升行动: a known programme inside the stem is no
                 # stop, though it ends in one (结合).
                 known = next(
-                    (
-                        n
-                        for n in self.lex.programmes
-                        if len(piece) < len(n) <= cur and self.text.startswith(n, cur - len(n))
-                    ),
+                    (n for n in self.programmes_ending.get(cur, ()) if len(piece) < len(n)),
                     None,
                 )
                 if known is None:
                     return cur, False
                 cur -= len(known)
                 continue
-            cur = token.idx
+            cur = token_start
         return cur, False
 
 
@@ -243,9 +271,12 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
             )
         )
     # 我委基层卫生健康司: a unit of the issuer's own body.
-    units = {u for body in lex.national_units.values() for u in body if u.endswith(("司", "局"))}
     for match in re.finditer(r"(?:我|本)(?:委|局|部|署)", text):
-        unit = max((u for u in units if text.startswith(u, match.end())), key=len, default="")
+        unit = max(
+            (u for u in lex.national_unit_bureaus if text.startswith(u, match.end())),
+            key=len,
+            default="",
+        )
         if unit:
             found.append(
                 Candidate("agency", match.start(), match.end() + len(unit), match.group(0) + unit)
@@ -292,6 +323,8 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     # Democratic parties and the CPPCC written with the place inside (民进曲靖市委,
     # 政协岳阳市委员会).
     for short in [*lex.parties, "政协"]:
+        if short not in text:
+            continue
         for match in re.finditer(re.escape(short), text):
             after = match.end()
             chain_end = max((e for e, b in s.chain_start.items() if b == after), default=None)
@@ -312,15 +345,15 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     # sits inside the name and is no part of the body.
     for match in _NATIONAL_CPPCC.finditer(text):
         found.append(Candidate("agency", match.start(), match.end(), "政协全国委员会"))
-    suffixes = "|".join(map(re.escape, words["association_suffixes"]))
-    for match in re.finditer(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{suffixes})", text):
+    suffixes = tuple(words["association_suffixes"])
+    for match in _national_association(suffixes).finditer(text):
         found.append(Candidate("agency", match.start(), match.end(), match.group(0)))
     found.extend(_local_associations(s, suffixes))
-    stops = set(words["stop_tokens"])
+    stops = lex.stop_tokens
     # A leading group is named after its work (城市医疗集团建设领导小组): verbs inside it
     # are no boundary.
-    group_stops = (
-        stops - set(words["programme_inner_tokens"]) - set(words["programme_leading_verbs"])
+    group_stops = _without(
+        stops, (*words["programme_inner_tokens"], *words["programme_leading_verbs"])
     )
     for word in ("领导小组", "管委会", "管理委员会"):
         for match in re.finditer(word, text):
@@ -340,6 +373,22 @@ def find_agencies(s: _Sentence) -> list[Candidate]:
     return _keep_longest([_with_acting_division(s, c) for c in found])
 
 
+@functools.cache
+def _without(words: frozenset[str], removed: tuple[str, ...]) -> frozenset[str]:
+    return words - frozenset(removed)
+
+
+@functools.cache
+def _national_association(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    ending = "|".join(map(re.escape, suffixes))
+    return re.compile(rf"(?:中国|中华|全国)[\u4e00-\u9fff]{{1,10}}?(?:{ending})")
+
+
+@functools.cache
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _with_acting_division(s: _Sentence, body: Candidate) -> Candidate:
     """市中医局科教处负责…: the division that acts, not its bureau, is the agency."""
     division = _DIVISION_ACTING.match(s.text, body.end)
@@ -349,16 +398,16 @@ def _with_acting_division(s: _Sentence, body: Candidate) -> Candidate:
     return Candidate(body.kind, body.start, end, s.text[body.start : end], body.attrs)
 
 
-def _local_associations(s: _Sentence, suffixes: str) -> list[Candidate]:
+def _local_associations(s: _Sentence, suffixes: tuple[str, ...]) -> list[Candidate]:
     """北京市朝阳区中医协会, 北京中医协会: a public association named after its place.
 
     The stem runs left from the ending to a stop word and must open with a place
     chain, a bare level or (at a clause start) a province's short name.
     """
     text = s.text
-    stops = set(s.words["stop_tokens"])
+    stops = s.lex.stop_tokens
     found: list[Candidate] = []
-    for match in re.finditer(rf"(?:{suffixes})", text):
+    for match in _any_of(suffixes).finditer(text):
         begin, generic = s.stem_start(match.start(), stops, max_len=12)
         if generic or match.start() - begin < 2 or _DIGIT.search(text[begin : match.start()]):
             continue
@@ -402,7 +451,7 @@ def _coordinated(s: _Sentence, begin: int, head: str, kind: str) -> list[Candida
         before = text[start - 1] if start > 0 else ""
         if (
             _CJK.match(before)
-            and start not in s.token_starts
+            and not s.segmentation.is_token_start(start)
             and before not in s.words["function_chars"]
         ):
             break  # the place is the tail of a longer word
@@ -423,7 +472,7 @@ def _open_agencies(s: _Sentence) -> list[Candidate]:
     or a bare level character; a hospital type word (社区卫生服务中心) is never a body.
     """
     text, words = s.text, s.words
-    stops = set(words["stop_tokens"])
+    stops = s.lex.stop_tokens
     hospital_types = tuple(s.lex.hospital_types)
     found: list[Candidate] = []
     for start, end, _, _ in lx.longest_per_end(
@@ -461,17 +510,18 @@ def _university_start(s: _Sentence, pos: int) -> int | None:
         return None
     uni_end = pos - len(match.group(0)) + 2  # after 大学 / 学院
     # A university keeps its own name (四川大学, 陆军军医大学): walk back to a stop word.
-    begin, generic = s.stem_start(uni_end, set(s.words["stop_tokens"]), max_len=12)
+    begin, generic = s.stem_start(uni_end, s.lex.stop_tokens, max_len=12)
     # A university's own name is at most three words (中国|科学技术|大学).
-    tokens = [t for t in s.doc if begin <= t.idx < uni_end]
+    tokens = [start for start, _ in s.segmentation.tokens if begin <= start < uni_end]
     if len(tokens) > 3:
-        begin = tokens[-3].idx
+        begin = tokens[-3]
     if generic or uni_end - begin < 4 or _DIGIT.search(s.text[begin:uni_end]):
         return None
     inner = s.text[uni_end:pos]
     # A list (四川大学、重庆医科大学附属医院) is no one name; 和 inside 协和 is no list.
     if re.search(r"[、，]", inner) or any(
-        t.text in ("和", "与", "及") and uni_end <= t.idx < pos for t in s.doc
+        piece in ("和", "与", "及") and uni_end <= start < pos
+        for start, piece in s.segmentation.tokens
     ):
         return None
     return begin
@@ -581,7 +631,7 @@ def _town_stem_start(s: _Sentence, pos: int) -> int | None:
         if (
             _CJK.match(before)
             and before not in s.words["function_chars"]
-            and begin not in s.token_starts
+            and not s.segmentation.is_token_start(begin)
         ):
             continue
         # Only whole category words count here: a town's name may hold 家 or 一 (伍家岭).
@@ -704,7 +754,7 @@ def _listed_hospitals(s: _Sentence, named: list[Candidate]) -> list[Candidate]:
 
 def find_consortia(s: _Sentence, hospitals: list[Candidate]) -> list[Candidate]:
     text, words = s.text, s.words
-    stops = set(words["stop_tokens"])
+    stops = s.lex.stop_tokens
     found: list[Candidate] = []
     ends = {h.end: h for h in hospitals}
     generic = tuple(words["consortium_generic"])
@@ -862,7 +912,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
 
     known: dict[int, int] = {}  # end → start of the longest lexicon programme ending there
     standard_after = tuple(words["programme_standard_after"])
-    for start, end, word, programme in lx.hits(lex.programme_auto, text):
+    for start, end, word, programme in s.programme_hits:
         if text.startswith(standard_after, end):
             continue
         found.append(Candidate("programme", start, end, word, {"core": programme.core}))
@@ -883,7 +933,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         thing = next(
             (
                 w
-                for w in sorted(words["quoted_thing_suffixes"], key=len, reverse=True)
+                for w in _longest_first(tuple(words["quoted_thing_suffixes"]))
                 if after.startswith(w)
             ),
             None,
@@ -891,7 +941,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         accept = next(
             (
                 w
-                for w in sorted(words["quoted_accept_suffixes"], key=len, reverse=True)
+                for w in _longest_first(tuple(words["quoted_accept_suffixes"]))
                 if after.startswith(w)
             ),
             None,
@@ -913,7 +963,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         else:
             continue
         found.append(Candidate("programme", match.start(), end, name, {"quoted": True}))
-    stops = set(words["stop_tokens"]) - set(words["programme_inner_tokens"])
+    stops = _without(lex.stop_tokens, tuple(words["programme_inner_tokens"]))
     deny = tuple(words["programme_deny"])
     doc_types = word_list("header/doc_types.txt")
     self_cued = set(words["programme_self_cued_suffixes"])
@@ -951,7 +1001,7 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         verb = next(
             (
                 v
-                for v in sorted(words["programme_leading_verbs"], key=len, reverse=True)
+                for v in _longest_first(tuple(words["programme_leading_verbs"]))
                 if text.startswith(v, begin)
             ),
             "",
@@ -960,11 +1010,11 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
             begin += len(verb)
         # 市人民医院建设远程心电诊断平台: an institution that builds it is no part of the
         # name; the name starts after the institution's verb.
-        for type_word in s.lex.hospital_types:
-            for v in words["programme_leading_verbs"]:
-                at = text.rfind(type_word + v, begin, start)
-                if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
-                    begin = at + len(type_word) + len(v)
+        # (Only the pairs the sentence holds at all, in the order of the nested loops.)
+        for type_word, v in s.institution_verbs:
+            at = text.rfind(type_word + v, begin, start)
+            if at >= 0 and start - (at + len(type_word) + len(v)) >= 3:
+                begin = at + len(type_word) + len(v)
         # 实现与国家医疗保障信息平台: a conjunction that opens the stem is no part of it;
         # 社区卫生服务中心与X平台: nor is an institution joined to the name by one.
         while text[begin : begin + 1] in _CONJUNCTIONS and start - begin > 3:
@@ -974,11 +1024,10 @@ def find_programmes(s: _Sentence) -> list[Candidate]:
         previous = _PREVIOUS_PROGRAMME.match(text, begin, start)
         if previous and previous.end() - 1 - begin < 4 and start - previous.end() >= 3:
             begin = previous.end()
-        for type_word in s.lex.hospital_types:
-            for conj in _CONJUNCTIONS:
-                at = text.rfind(type_word + conj, begin, start)
-                if at >= 0 and start - (at + len(type_word) + 1) >= 3:
-                    begin = at + len(type_word) + 1
+        for type_word, conj in s.institution_conjunctions:
+            at = text.rfind(type_word + conj, begin, start)
+            if at >= 0 and start - (at + len(type_word) + 1) >= 3:
+                begin = at + len(type_word) + 1
         # 洛阳市城市医疗集团建设试点: a pilot or demonstration is the national one; the
         # place before it is the site, not part of the name.  全国基层中医药工作示范县:
         # a demonstration title keeps its national prefix.

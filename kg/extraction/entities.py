@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +25,7 @@ from kg import gazetteer
 from kg.errors import ExtractionError
 from kg.extraction import components  # noqa: F401  (registers the factories)
 from kg.extraction import lexicon as lx
+from kg.extraction.segment import jieba
 from kg.extraction.wordlists import word_list
 from kg.lines import DUTY_CLOSE, DUTY_NOTE
 from kg.model import Document, Entity, Header, Mention, Relation, Task
@@ -52,42 +52,33 @@ class Compact:
 
 # A gap of three or more spaces inside a line separates columns (杨  鼎   县人民医院院长:
 # a name padded to three columns, then the post), so the compact text keeps one space
-# there; narrower runs are typesetting inside one word and vanish.
-_WIDE_GAP = re.compile(r"[ \t\u3000\xa0]{3,}(?=\S)")
+# there (the gap's first character); narrower runs are typesetting inside one word and
+# vanish.  What compact keeps of a line: each run of non-space characters, and the
+# first character of a wide gap right after one.
+_KEPT = re.compile(r"\S+|(?<=\S)[ \t\u3000\xa0](?=[ \t\u3000\xa0]{2,}\S)")
 
 
 def compact(clean: str) -> Compact:
-    keep: list[int] = []
-    lines = clean.split("\n")
+    chars: list[str] = []
+    idx: list[int] = []
     pos = 0
     prev_line = ""
     adjacent = False  # the previous non-empty line is the line just before (same paragraph)
-    for line in lines:
+    for line in clean.split("\n"):
         stripped = line.strip()
         if not stripped:
             adjacent = False
         else:
-            if keep and _breaks(prev_line, stripped, adjacent):
-                keep.append(-1)  # a kept line break; its clean index is filled in below
-            base = pos
-            first = len(line) - len(line.lstrip())
-            for i, ch in enumerate(line):
-                if not ch.isspace():
-                    keep.append(base + i)
-                elif i > first and _WIDE_GAP.match(line, i) and not line[i - 1].isspace():
-                    keep.append(base + i)  # one space stands for the whole gap
+            if idx and _breaks(prev_line, stripped, adjacent):
+                # A kept line break stands at the clean index of the character before it.
+                chars.append("\n")
+                idx.append(idx[-1])
+            for match in _KEPT.finditer(line):
+                chars.append(match.group(0))
+                idx.extend(range(pos + match.start(), pos + match.end()))
             prev_line = stripped
             adjacent = True
         pos += len(line) + 1
-    chars: list[str] = []
-    idx: list[int] = []
-    for k in keep:
-        if k == -1:
-            chars.append("\n")
-            idx.append(idx[-1] if idx else 0)
-        else:
-            chars.append(clean[k])
-            idx.append(k)
     idx.append(len(clean))
     return Compact("".join(chars), tuple(idx))
 
@@ -115,12 +106,15 @@ def _breaks(prev: str, line: str, adjacent: bool = False) -> bool:
 
 @cache
 def nlp(lexicon_dir: str = "") -> Language:
-    """The blank Chinese pipeline with jieba and the rule components, built once."""
-    # jieba announces its dictionary load on the root logger at INFO; keep CLI output clean.
-    import jieba  # imported here: importing jieba resets its logger to DEBUG
+    """The blank Chinese pipeline with the rule components, built once.
 
-    jieba.setLogLevel(logging.WARNING)
-    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    Its tokens are characters: a Doc of jieba tokens cost as much as all the rules
+    together, and half the flagged sentences never ask for a word boundary, so the
+    components segment with jieba only where they need one (kg/extraction/segment.py,
+    the same tokens).  jieba's dictionary is loaded here, so warming up loads it.
+    """
+    jieba()  # the dictionary, loaded once
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     for name in PIPELINE:
         pipeline.add_pipe(name, config={"lexicon_dir": lexicon_dir})
     return pipeline

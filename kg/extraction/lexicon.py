@@ -9,6 +9,8 @@ data files so that a new short form is a data change, not a code change.
 from __future__ import annotations
 
 import csv
+import functools
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +42,32 @@ def automaton(words: dict[str, Any]) -> ahocorasick.Automaton:
 def words_automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
     """An automaton of a fixed word list, built once and shared by every sentence."""
     return automaton(dict.fromkeys(words))
+
+
+@cache
+def pairs_automaton(
+    firsts: tuple[str, ...], seconds: tuple[str, ...]
+) -> tuple[ahocorasick.Automaton, tuple[tuple[str, str], ...], dict[str, tuple[int, ...]]]:
+    """An automaton of every first + second, the pairs in nested-loop order, and for each
+    joined string the indices of the pairs that spell it."""
+    pairs = tuple(itertools.product(firsts, seconds))
+    spelt: dict[str, list[int]] = {}
+    for index, (first, second) in enumerate(pairs):
+        spelt.setdefault(first + second, []).append(index)
+    return automaton(spelt), pairs, {joined: tuple(ix) for joined, ix in spelt.items()}
+
+
+def present_pairs(
+    text: str, firsts: tuple[str, ...], seconds: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """The (first, second) pairs whose concatenation occurs in ``text``, in the order of
+    ``for first in firsts: for second in seconds``: one automaton pass replaces a
+    ``str.rfind`` per pair wherever a loop over all pairs only acts on the ones found."""
+    auto, pairs, spelt = pairs_automaton(firsts, seconds)
+    if len(auto) == 0:
+        return []
+    found = sorted({index for _end, (joined, _) in auto.iter(text) for index in spelt[joined]})
+    return [pairs[index] for index in found]
 
 
 def hits(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str, Any]]:
@@ -88,6 +116,28 @@ class Lexicons:
     programme_auto: ahocorasick.Automaton
     institution_auto: ahocorasick.Automaton
     trigger_auto: ahocorasick.Automaton
+
+    # Derived once per Lexicons (cached_property writes to the instance's __dict__, which
+    # a frozen dataclass allows): the rules ask for them in every sentence.
+    @functools.cached_property
+    def stop_tokens(self) -> frozenset[str]:
+        return frozenset(self.words["stop_tokens"])
+
+    @functools.cached_property
+    def generic_stop_tokens(self) -> frozenset[str]:
+        return frozenset(self.words["generic_stop_tokens"])
+
+    @functools.cached_property
+    def programme_rank(self) -> dict[str, int]:
+        """Each programme name's place in the lexicon: the first listed wins a tie."""
+        return {name: rank for rank, name in enumerate(self.programmes)}
+
+    @functools.cached_property
+    def national_unit_bureaus(self) -> frozenset[str]:
+        """Units (司, 局) of any national body, as 我委基层卫生健康司 names them."""
+        return frozenset(
+            u for body in self.national_units.values() for u in body if u.endswith(("司", "局"))
+        )
 
     def units_of(self, canonical: str) -> dict[str, str]:
         """The internal units of a national body: {unit as written: full unit name}.
