@@ -590,12 +590,13 @@ class _BulkWriter:
     own, one load for the whole build (see ``Store.bulk_load_graphs``).  A bulk load
     is no transaction: each graph is marked built (its description) only once every
     quad is in, so a build killed during it leaves graphs the next build replaces
-    whole.  The search rows go to the index batch by batch, ahead of the store, which
-    the next build's reconcile_search allows for.
+    whole.  The search rows go to the index batch by batch, in a thread of their own
+    too, ahead of the store, which the next build's reconcile_search allows for.
     """
 
     def __init__(self, store: GraphStore, search: SearchIndex) -> None:
-        self._store, self._search = store, search
+        self._store = store
+        self._rows = _BatchWriter(store, search)  # with no graphs: the search rows only
         self._queue: queue.Queue[object] = queue.Queue(maxsize=512)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, name="kg-bulk-load", daemon=True)
@@ -626,7 +627,7 @@ class _BulkWriter:
         if remove:
             raise KgError(f"a bulk load replaces no graph, but {len(remove)} were to go")
         self._raise_if_failed()
-        self._search.replace_rows([], rows)
+        self._rows.submit([], {}, rows)
         for item in add.items():
             while True:  # the loader may have failed while the queue is full
                 try:
@@ -640,6 +641,7 @@ class _BulkWriter:
         """The build has handed over every graph: wait for the load to end."""
         self._queue.put(_END)
         self._thread.join()
+        self._rows.wait()
         self._raise_if_failed()
 
     def close(self) -> None:
@@ -647,6 +649,7 @@ class _BulkWriter:
         if self._thread.is_alive():
             self._queue.put(_ABORT)
             self._thread.join()
+        self._rows.close()
         if self._error is not None and not isinstance(self._error, KgError):
             log.error("the bulk load failed too: %s", self._error)
 
