@@ -62,10 +62,10 @@ def import_graph() -> nx.DiGraph:
 
 def test_the_graph_is_read_from_the_real_modules() -> None:
     graph = import_graph()
-    assert ("kg.export", "kg.graphstore") in graph.edges
-    assert ("kg.stores", "kg.remote") in graph.edges  # deferred, inside open_store()
-    assert ("kg.draw", "kg.kinds") in graph.edges
-    assert ("kg.export", "kg.draw") in graph.edges  # deferred, inside render()
+    assert ("kg.views.projections", "kg.store.graphstore") in graph.edges
+    assert ("kg.store.stores", "kg.store.remote") in graph.edges  # deferred, inside open_store()
+    assert ("kg.views.pictures", "kg.rdf.kinds") in graph.edges
+    assert ("kg.views.projections", "kg.views.pictures") in graph.edges  # deferred, inside render()
     assert ("kg.build_report", "kg.build") not in graph.edges  # under TYPE_CHECKING only
 
 
