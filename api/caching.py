@@ -28,7 +28,7 @@ import kg
 from api.deps import open_app_store
 from api.routers.ontology import ONTOLOGY_FILE
 from kg.errors import KgError
-from kg.graphstore import GraphStore
+from kg.store import GraphStore
 
 CACHE_CONTROL = "public, max-age=300"
 # GET routes whose answer is a function of the store and the request alone.

@@ -11,9 +11,8 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import StoreError
-from kg.graphstore import GraphStore
 from kg.search import SearchIndex
-from kg.stores import open_store
+from kg.store import GraphStore, open_store
 
 T = TypeVar("T")
 
@@ -41,7 +40,7 @@ def open_app_store(request: Request) -> GraphStore:
     """The app's store, opened on first use and then shared by every request.
 
     Opened read-only unless the deployment allows updates: the SPARQL endpoint's
-    worker processes (kg.sandbox) open it read-only as well, and a read-write opener
+    worker processes (kg.sparql.sandbox) open it read-only as well, and a read-write opener
     beside them would compact away files they still read.  The build finishes
     before serving, so nothing else writes it meanwhile.
     Opening lazily keeps ``create_app`` cheap and lets the app start (and answer

@@ -1,11 +1,11 @@
-"""GET /sparql look-ups answered before FastAPI's routing, by kg.fastpath.
+"""GET /sparql look-ups answered before FastAPI's routing, by kg.sparql.fastpath.
 
 A look-up such as "which documents cite 湘政办发〔2021〕79号" takes about a tenth of
 a millisecond in the store; routing, dependency resolution and parameter parsing
 took several times that.  ``answer`` is called by the app before
 its middleware stack (api.main.App) and answers a GET whose only parameter is
 ``query``, that carries no ``Origin`` (a cross-origin request needs the CORS
-middleware's headers) and whose query kg.fastpath evaluates within its budget, with
+middleware's headers) and whose query kg.sparql.fastpath evaluates within its budget, with
 the same body and headers as the /sparql route.  Everything else (another parameter
 or method, a query outside the shape, an error, an unacceptable media type, a walk
 over budget) goes on to the route, which answers, refuses or reports it as always;
@@ -23,8 +23,8 @@ from starlette.types import Scope
 from api import security, sparql
 from kg.config import Settings
 from kg.errors import QueryRefused
-from kg.graphstore import GraphStore
-from kg.sparql_policy import check_query
+from kg.sparql import check_query
+from kg.store import GraphStore
 
 PATH = "/sparql"
 # Set in the scope of a request whose query the lane walked without answering it.

@@ -34,7 +34,7 @@ from api.routers import (
 )
 from api.security import SecurityHeadersMiddleware
 from kg.config import Settings
-from kg.graphstore import GraphStore
+from kg.store import GraphStore
 
 
 class App(FastAPI):

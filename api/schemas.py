@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.query import DocRef, DocumentFacts, NamedQuery
+from kg.sparql import DocRef, DocumentFacts, NamedQuery
 
 _BASE = "https://w3id.org/cn-health-kg/id/document/"
 _XIANG = _BASE + "%E6%B9%98%E6%94%BF%E5%8A%9E%E5%8F%91%E3%80%942021%E3%80%9579%E5%8F%B7"

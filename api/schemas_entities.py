@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.kinds import NAMED
+from kg.rdf import NAMED
 
 _NAMED_KINDS = ", ".join(k.key for k in NAMED[:-1]) + f" or {NAMED[-1].key}"
 

@@ -23,22 +23,27 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from api.problems import HttpProblem
-from kg.answers import (
+from kg.config import Settings
+from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
+from kg.sparql import (
     GRAPH,
     TIMEOUT_SETTING,
     TRUNCATED_LINK,
+    NamedQuery,
+    Param,
     QueryAnswer,
     QueryJob,
+    QuerySandbox,
+    bind_params,
+    check_query,
+    check_update,
+    is_update,
+    list_queries,
     open_search_index,
     search_functions,
+    with_values,
 )
-from kg.binding import with_values
-from kg.config import Settings
-from kg.errors import KgError, QueryError, QueryRefused, QueryTimeout
-from kg.graphstore import GraphStore
-from kg.query import NamedQuery, Param, bind_params, list_queries
-from kg.sandbox import QuerySandbox
-from kg.sparql_policy import check_query, check_update, is_update
+from kg.store import GraphStore
 
 T = TypeVar("T")
 
@@ -289,7 +294,7 @@ def fast_answer(
 ) -> QueryAnswer | None:
     """A simple look-up answered on the event loop (``GraphStore.answer_look_up``), or None.
 
-    None for a query outside kg.fastpath's shape, one naming its own dataset, a
+    None for a query outside kg.sparql.fastpath's shape, one naming its own dataset, a
     remote store or one open for updates, or a walk that ran past ``fast_path_ms``:
     the general path answers those.  The walk blocks the event loop for at most that budget.
     """
@@ -319,7 +324,7 @@ def sandbox_for(state: Any, store: GraphStore, settings: Settings) -> QuerySandb
     """The app's worker pool, started on first use; None where queries run in-process.
 
     Workers need the store on disk and opened read-only by everyone (see
-    kg.sandbox); an in-memory store (tests), a store open for updates, or
+    kg.sparql.sandbox); an in-memory store (tests), a store open for updates, or
     ``query_workers = 0`` run queries in a server thread, which a timeout answers
     but cannot stop.
     """
@@ -548,7 +553,7 @@ def example_values(query: NamedQuery) -> dict[str, str]:
 def example(query: NamedQuery) -> Example:
     """The query with its parameters bound where example values are known.
 
-    Bound as the named-query library binds them (kg.binding): a VALUES row at the
+    Bound as the named-query library binds them (kg.sparql.binding): a VALUES row at the
     head of the WHERE group for a variable the query reads, a trailing one for a
     variable it assigns, each term in its own N-Triples form.
     """
@@ -579,7 +584,7 @@ def example(query: NamedQuery) -> Example:
 
 
 def bind_params_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
-    """One parameter value as the term kg.query would bind (a 文号 normalised)."""
+    """One parameter value as the term kg.sparql.query would bind (a 文号 normalised)."""
     return next(iter(bind_params(_single_param_query(param), {param.name: value}).values()))
 
 

@@ -37,8 +37,8 @@ def run_once(
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    from kg.export import project, render
     from kg.store import Store
+    from kg.views import project, render
 
     imported = time.perf_counter()
     graph_store = Store(store, read_only=True)

@@ -27,7 +27,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.build_report import FileOutcome, shared_number_note, shared_numbers
-from kg.catalogue import BUNDLED_CATALOGUE, catalogue_quads
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError, IngestError, KgError
@@ -35,16 +34,22 @@ from kg.executors import Executor, make_executor
 from kg.extract import extract
 from kg.extraction.citations import attachment_titles
 from kg.extraction.header import qualify_body
-from kg.graphstore import GraphStore, serialise
 from kg.ingest import FORMATS, file_format, ingest, iter_corpus, skipped_files
-from kg.iri import ONTOLOGY_NS, catalogue_graph_iri, document_iri, graph_iri
 from kg.limits import time_limit
-from kg.mapping import to_quads
 from kg.model import Document, Extraction, Header
-from kg.remote import RemoteStore
+from kg.rdf import (
+    BUNDLED_CATALOGUE,
+    ELI,
+    ONTOLOGY_NS,
+    catalogue_graph_iri,
+    catalogue_quads,
+    document_iri,
+    graph_iri,
+    to_quads,
+)
 from kg.resolve import resolve
 from kg.search import SearchIndex, docs_from_quads
-from kg.vocab import ELI
+from kg.store import GraphStore, RemoteStore, serialise
 
 log = logging.getLogger(__name__)
 

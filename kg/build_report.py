@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import KgError
-from kg.graphstore import GraphStore
-from kg.vocab import ELI, HP
+from kg.rdf import ELI, HP
+from kg.store import GraphStore
 
 if TYPE_CHECKING:
     from kg.build import BuildReport
@@ -39,7 +39,7 @@ class FileOutcome:
     quads: int = 0  # quads written for it in this build
 
 
-# A document node names its own file (kg.mapping); a cited document has a number but no file.
+# A document node names its own file (kg.rdf.mapping); a cited document has a number but no file.
 _SHARED_NUMBERS = f"""SELECT ?number ?source WHERE {{
   GRAPH ?g {{ ?doc <{HP.sourceFile}> ?source ; <{ELI.id_local}> ?number }}
   FILTER(?doc != ?g)

@@ -121,7 +121,7 @@ def build(
     from kg.build_report import write_report
     from kg.executors import make_executor
     from kg.ingest import iter_corpus
-    from kg.stores import open_store
+    from kg.store import open_store
 
     settings = get_settings(
         store_path=store, document_timeout_s=document_timeout, max_document_mb=max_document_mb
@@ -317,9 +317,8 @@ def query(
     format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Run a SPARQL query (or a named one) against the store."""
-    from kg.query import list_queries, run_query
-    from kg.sparql_policy import check_query
-    from kg.stores import open_store
+    from kg.sparql import check_query, list_queries, run_query
+    from kg.store import open_store
 
     settings = _settings(store)
     graph_store = open_store(settings, read_only=True)
@@ -385,8 +384,8 @@ def _print_rows(rows: list[dict[str, Any]], format: str) -> None:
 @_reports_errors
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if anything violates them."""
-    from kg.stores import open_store
-    from kg.validate import validate as run_validate
+    from kg.rdf import validate as run_validate
+    from kg.store import open_store
 
     settings = _settings(store)
     # The quads, not the store: a remote store has no local pyoxigraph store to read.
@@ -411,8 +410,8 @@ def catalogue_add(
 ) -> None:
     """Add another policy catalogue to the store, in a named graph of its own."""
     from kg.build import load_catalogue
-    from kg.iri import catalogue_graph_iri
-    from kg.stores import open_store
+    from kg.rdf import catalogue_graph_iri
+    from kg.store import open_store
 
     settings = _settings(store)
     graph = f"{catalogue_graph_iri(settings.iri_base)}/{name}"
@@ -437,7 +436,7 @@ def serve(
 
     settings = get_settings(store_path=store, host=host, port=port)
     if settings.remote_endpoint:
-        from kg.stores import open_store
+        from kg.store import open_store
 
         remote = open_store(settings, read_only=True)
         remote.query("ASK { }")  # a server that is down is reported now, not per request
@@ -486,8 +485,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a view of the graph as a file for Gephi, Cytoscape, Graphviz or a picture."""
-    from kg.export import export
-    from kg.stores import open_store
+    from kg.store import open_store
+    from kg.views import export
 
     settings = _settings(store)
     text = query_text

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         25.0,
         ge=0,
         description="Time a simple look-up query may take in the server process before it "
-        "is handed to a worker (kg.fastpath); 0 sends every query to the workers",
+        "is handed to a worker (kg.sparql.fastpath); 0 sends every query to the workers",
     )
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest accepted request body")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"], description="CORS origins")

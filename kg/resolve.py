@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg import gazetteer
-from kg.catalogue import joint_issuers
 from kg.extraction import lexicon as lx
 from kg.gazetteer import Place
 from kg.model import Entity, Extraction, Relation
+from kg.rdf import joint_issuers
 
 _RELATIVE = re.compile(r"^(?:我|本)(委|局|厅|办)$")
 _RELATIVE_UNIT = re.compile(r"^(?:我|本)(?:委|局|部|署)(?P<unit>.+)$")

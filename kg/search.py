@@ -74,8 +74,8 @@ from urllib.request import pathname2url
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.kinds import KINDS
 from kg.privacy import redact
+from kg.rdf.kinds import KINDS
 
 SEARCH_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#search"
 RANK_FUNCTION_IRI = "https://w3id.org/cn-health-kg/function#rank"

@@ -27,13 +27,11 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import build
-from kg.catalogue import BUNDLED_CATALOGUE
 from kg.config import DEFAULT_IRI_BASE, Settings
-from kg.graphstore import GraphStore
 from kg.ingest import ingest
-from kg.iri import graph_iri
+from kg.rdf import BUNDLED_CATALOGUE, graph_iri
 from kg.search import SearchIndex, index_path
-from kg.store import Store
+from kg.store import GraphStore, Store
 
 AnyStore = TypeVar("AnyStore", bound=GraphStore)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from kg.build import process
 from kg.evaluate import Report, evaluate, load_gold
 from kg.ingest import clean, ingest, iter_corpus
-from kg.iri import short_hash
 from kg.model import Document
+from kg.rdf import short_hash
 from kg.records import to_record
 
 

@@ -281,7 +281,7 @@ def test_look_ups_run_on_the_loop_for_the_embedded_store_and_off_it_for_a_remote
     import threading
 
     from api.deps import look_up
-    from kg.remote import RemoteStore
+    from kg.store import RemoteStore
 
     # Nothing is sent: the look-up below only reports its thread.
     remote_store = RemoteStore("http://127.0.0.1:9/sparql")

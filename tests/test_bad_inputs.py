@@ -31,7 +31,7 @@ import pytest
 
 from kg.build import indexed_sources
 from kg.config import DEFAULT_IRI_BASE
-from kg.iri import catalogue_graph_iri
+from kg.rdf import catalogue_graph_iri
 from kg.search import SearchIndex, index_path
 from kg.store import Store
 

@@ -18,9 +18,8 @@ import pytest
 from kg.build import build, indexed_sources
 from kg.config import Settings
 from kg.errors import StoreError
-from kg.graphstore import serialise
 from kg.search import SearchIndex
-from kg.store import Store
+from kg.store import Store, serialise
 from tests.conftest import generated_corpus
 
 DOCUMENTS = 6

@@ -9,15 +9,21 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg._convert import to_rdflib_graph
-from kg.catalogue import catalogue_graph, catalogue_quads, joint_issuers
 from kg.config import Settings
 from kg.errors import ConfigError
-from kg.iri import catalogue_graph_iri, document_iri
-from kg.mapping import to_quads
 from kg.model import Citation, Document, Extraction, Header
-from kg.validate import validate
-from kg.vocab import ELI, HP
+from kg.rdf import (
+    ELI,
+    HP,
+    catalogue_graph,
+    catalogue_graph_iri,
+    catalogue_quads,
+    document_iri,
+    joint_issuers,
+    to_quads,
+    to_rdflib_graph,
+    validate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "kg" / "data" / "policy-catalogue" / "national_health_policies.csv"

@@ -36,11 +36,9 @@ import pytest
 
 from kg.build import build, indexed_sources
 from kg.config import DEFAULT_IRI_BASE, Settings
-from kg.graphstore import PROVENANCE_PREDICATES
-from kg.iri import catalogue_graph_iri
+from kg.rdf import catalogue_graph_iri, validate
 from kg.search import SearchDoc, SearchIndex, index_path
-from kg.store import Store
-from kg.validate import validate
+from kg.store import PROVENANCE_PREDICATES, Store
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Path(sys.executable).parent / "kg"

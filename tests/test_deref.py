@@ -20,8 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from api.routers import ontology
 from kg.config import DEFAULT_IRI_BASE as BASE
-from kg.iri import document_iri, entity_iri, local_name
-from kg.vocab import ELI, HP
+from kg.rdf import ELI, HP, document_iri, entity_iri, local_name
 
 pytestmark = pytest.mark.server
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import export as kx
-from kg.kinds import BY_KEY
+from kg.rdf import BY_KEY
 from kg.store import Store
+from kg.views import projections as kx
 
 REPO = Path(__file__).resolve().parent.parent
 CYTOSCAPE = REPO / "api" / "static" / "explore" / "cytoscape.min.js"
@@ -114,7 +114,7 @@ def test_explore_a_hospital_and_its_evidence(browser: object, seed_server: str) 
         assert HOSPITAL[2:] in evidence  # a sentence naming it (possibly by its short name)
         labels = page.evaluate("window.kgCy.nodes().map(n => n.data('label'))")
         assert {HOSPITAL, CONSORTIUM} <= set(labels)
-        # Colours and legend words come from kg.kinds, as the exports' do.
+        # Colours and legend words come from kg.rdf.kinds, as the exports' do.
         hospital = BY_KEY["hospital"]
         colour = page.evaluate(
             "window.kgCy.nodes().filter(n => n.data('label') === "

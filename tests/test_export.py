@@ -26,10 +26,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kg import export as kx
 from kg.cli import app
 from kg.errors import NotFound, QueryError, QueryRefused
 from kg.store import Store
+from kg.views import projections as kx
 
 REPO = Path(__file__).resolve().parent.parent
 GEXF_XSD = REPO / "tests" / "fixtures" / "gexf" / "gexf.xsd"
@@ -412,7 +412,7 @@ def test_png_and_svg_pictures(views: dict[str, kx.Projection], view: str) -> Non
 def test_picture_of_a_large_view_keeps_the_best_connected_nodes(
     views: dict[str, kx.Projection],
 ) -> None:
-    from kg.draw import draw
+    from kg.views import draw
 
     svg = draw(views["organisations"], "svg", max_nodes=20, max_labels=5).decode("utf-8")
     assert "显示度数最高的 20 个节点" in svg

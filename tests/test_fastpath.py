@@ -1,4 +1,4 @@
-"""Look-ups answered in the server process (kg.fastpath, api.fastlane).
+"""Look-ups answered in the server process (kg.sparql.fastpath, api.fastlane).
 
 The walk must give pyoxigraph's solutions for every query it admits, refuse every
 query outside its shape (those go to the workers unchanged), and stop at its budget.
@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import fastpath
-from kg.answers import TRUNCATED_LINK, QueryJob, execute
+from kg.sparql import TRUNCATED_LINK, QueryJob, execute, fastpath
 from kg.store import Store
 from tests.conftest import build_store, serving
 

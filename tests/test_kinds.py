@@ -1,4 +1,4 @@
-"""The kind table (kg.kinds) against the ontology, the built graph and the real server.
+"""The kind table (kg.rdf.kinds) against the ontology, the built graph and the real server.
 
 The table is the one place a kind of node is declared; these tests fail when the
 ontology gains a class without a row, when the build types a node with a class the
@@ -17,8 +17,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.kinds import (
+from kg.rdf import (
     BY_CLASS,
+    CLASS_LABELS,
+    HP,
     KINDS,
     NAMED,
     OTHER_COLOUR,
@@ -28,7 +30,6 @@ from kg.kinds import (
     most_specific,
 )
 from kg.search import DOC_TYPES
-from kg.vocab import CLASS_LABELS, HP
 
 SCHEMA_PERSON = "https://schema.org/Person"
 REPO = Path(__file__).resolve().parent.parent

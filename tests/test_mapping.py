@@ -17,10 +17,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
-from kg._convert import to_rdflib_dataset, to_rdflib_graph
 from kg.config import Settings
-from kg.iri import document_iri, entity_iri, graph_iri, person_iri, sentence_iri, task_iri
-from kg.mapping import to_quads
 from kg.model import (
     Answered,
     Citation,
@@ -32,8 +29,20 @@ from kg.model import (
     Relation,
     Task,
 )
-from kg.validate import validate
-from kg.vocab import ELI, HP
+from kg.rdf import (
+    ELI,
+    HP,
+    document_iri,
+    entity_iri,
+    graph_iri,
+    person_iri,
+    sentence_iri,
+    task_iri,
+    to_quads,
+    to_rdflib_dataset,
+    to_rdflib_graph,
+    validate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = Settings(iri_base="https://w3id.org/cn-health-kg/")

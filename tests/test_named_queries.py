@@ -24,12 +24,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg import query as kq
 from kg.config import DEFAULT_IRI_BASE
-from kg.iri import document_iri, entity_iri, graph_iri
+from kg.rdf import ELI, HP, document_iri, entity_iri, graph_iri
+from kg.rdf import node as n
+from kg.sparql import query as kq
 from kg.store import Store
-from kg.vocab import ELI, HP
-from kg.vocab import node as n
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 BASE = DEFAULT_IRI_BASE

@@ -1,4 +1,4 @@
-"""ontology/hp.ttl: loads, documents every term in two languages, and kg/vocab.py follows it."""
+"""ontology/hp.ttl: loads, documents every term in two languages, and kg/rdf/vocab.py follows it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.iri import ONTOLOGY_NS
-from kg.vocab import (
+from kg.rdf import (
     CONSORTIUM_KIND_LABELS,
     DOCUMENT_TYPE_LABELS,
     ELI,
     HP,
     INSTITUTION_KIND_LABELS,
+    ONTOLOGY_NS,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,8 +138,8 @@ def test_label_tables(table, label: str, concept: URIRef) -> None:
 
 def test_vocab_module_is_up_to_date() -> None:
     gen = _load_gen_vocab()
-    current = (ROOT / "kg" / "vocab.py").read_text(encoding="utf-8")
-    assert current == gen.render(TTL), "kg/vocab.py is stale: run python tools/gen_vocab.py"
+    current = gen.TARGET.read_text(encoding="utf-8")
+    assert current == gen.render(TTL), "kg/rdf/vocab.py is stale: run python tools/gen_vocab.py"
 
 
 def test_vocab_is_closed() -> None:

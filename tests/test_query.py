@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import query as kq
-from kg import sparql_policy
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
+from kg.sparql import policy as sparql_policy
+from kg.sparql import query as kq
 from kg.store import Store
 
 XIANG = "湘政办发〔2021〕79号"

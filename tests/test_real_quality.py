@@ -84,8 +84,8 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_real_graph_validates(real_store: Path) -> None:
+    from kg.rdf import validate
     from kg.store import Store
-    from kg.validate import validate
 
     store = Store(real_store, read_only=True)
     try:

@@ -26,14 +26,10 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from api.main import create_app
 from api.sparql import example_values
-from kg.answers import QueryAnswer, QueryJob
 from kg.config import Settings
 from kg.errors import ConfigError, KgError, QueryError, StoreError
-from kg.graphstore import GraphStore
-from kg.query import bind_params, list_queries, run_query
-from kg.remote import RemoteStore, endpoints, with_values
-from kg.store import Store
-from kg.stores import open_store
+from kg.sparql import QueryAnswer, QueryJob, bind_params, list_queries, run_query, with_values
+from kg.store import GraphStore, RemoteStore, Store, endpoints, open_store
 from tests.conftest import build_store, fill
 
 REPO = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from kg.config import DEFAULT_IRI_BASE
-from kg.iri import entity_iri
+from kg.rdf import entity_iri
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 HP = "https://w3id.org/cn-health-kg/ontology#"

@@ -59,7 +59,7 @@ def api_schema(seed_server: str) -> schemathesis.BaseSchema:
 
 # Operations with a known, reported defect, marked xfail(strict=True) so that the
 # mark fails once the fix lands.  Empty: the one schemathesis found (an invalid
-# named-graph-uri crashed a query worker) is fixed in kg.answers.execute.
+# named-graph-uri crashed a query worker) is fixed in kg.sparql.answers.execute.
 KNOWN: dict[str, pytest.MarkDecorator] = {}
 
 

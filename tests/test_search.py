@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from kg.config import DEFAULT_IRI_BASE as BASE
 from kg.config import Settings
 from kg.errors import QueryError, StoreError
-from kg.iri import document_iri, entity_iri, graph_iri
-from kg.mapping import to_quads
 from kg.model import Citation, Entity, Extraction, Header, Task
+from kg.rdf import document_iri, entity_iri, graph_iri, to_quads
 from kg.search import (
     RANK_FUNCTION_IRI,
     SEARCH_FUNCTION_IRI,

@@ -20,12 +20,11 @@ from rdflib import RDF, Graph
 
 from kg.build import process
 from kg.config import Settings
-from kg.evidence import evidence_rows
 from kg.ingest import ingest
-from kg.mapping import to_quads
 from kg.privacy import redact
+from kg.rdf import to_quads, validate
 from kg.store import Store
-from kg.validate import validate
+from kg.views import evidence_rows
 from tests.factories import make_document
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,12 +16,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
-from kg.answers import QueryJob, execute
 from kg.cli import app
 from kg.errors import QueryRefused
-from kg.remote import RemoteStore
-from kg.sparql_policy import check_query
-from kg.store import Store
+from kg.sparql import QueryJob, check_query, execute
+from kg.store import RemoteStore, Store
 from tests.conftest import serving
 from tests.test_remote_store import oxigraph_serve
 from tests.test_sparql_safety import Recorder, recording

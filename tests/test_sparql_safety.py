@@ -19,11 +19,16 @@ import rdflib
 from rdflib.namespace import RDF
 
 from api.sparql import example, example_values
-from kg.answers import TRUNCATED_LINK, QueryAnswer, QueryJob, execute
 from kg.errors import QueryError, QueryRefused, QueryTimeout
-from kg.query import get_query
-from kg.sandbox import QuerySandbox
-from kg.sparql_policy import check_query
+from kg.sparql import (
+    TRUNCATED_LINK,
+    QueryAnswer,
+    QueryJob,
+    QuerySandbox,
+    check_query,
+    execute,
+    get_query,
+)
 from kg.store import Store
 from tests.conftest import build_store, serving
 
@@ -161,7 +166,7 @@ def _worker_cpu(store: Path) -> dict[int, int]:
             stat = (proc / "stat").read_text()
         except OSError:
             continue  # gone meanwhile
-        if b"kg.sandbox" in cmdline and str(store).encode() in cmdline:
+        if b"kg.sparql.sandbox" in cmdline and str(store).encode() in cmdline:
             fields = stat.rsplit(")", 1)[1].split()
             ticks[int(proc.name)] = int(fields[11]) + int(fields[12])  # utime + stime
     return ticks

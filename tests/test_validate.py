@@ -8,10 +8,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from kg._convert import from_rdflib_dataset
-from kg.iri import document_iri
+from kg.rdf import ValidationReport, Violation, document_iri, from_rdflib_dataset, validate
 from kg.store import Store
-from kg.validate import ValidationReport, Violation, validate
 
 PREFIXES = """
 @prefix hp: <https://w3id.org/cn-health-kg/ontology#> .

@@ -10,10 +10,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import namespace as rns
 
-from kg import vocab
-from kg.iri import document_iri, graph_iri
+from kg.rdf import document_iri, graph_iri, node, vocab
 from kg.store import Store
-from kg.vocab import node
 from tests.conftest import BASE, sample_graphs, serving
 from tests.test_explore_browser import browser  # noqa: F401  (the module's Chromium)
 

@@ -21,10 +21,10 @@ from api import jsonld as ld
 from api.deps import SettingsDep, StoreDep, look_up
 from api.problems import problem_responses
 from api.schemas import CitationList, Document, DocumentItem, DocumentList
-from kg import query as kq
 from kg.config import Settings
-from kg.graphstore import GraphStore
-from kg.iri import document_iri
+from kg.rdf import document_iri
+from kg.sparql import query as kq
+from kg.store import GraphStore
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 

@@ -2,7 +2,7 @@
 
 One router per resource, all answered by the named queries of queries/*.rq, but for
 the labels of a page of an entity's relations.  Each named kind with a route in
-kg.kinds gets its router and list route from that table (GET /agencies …); the routes
+kg.rdf.kinds gets its router and list route from that table (GET /agencies …); the routes
 particular to a kind are added to its router here.  An ``{id}`` is an IRI, the IRI's
 last path segment, ``kind/name``, or a name in any normal variant (NFKC, white space
 removed, full- or half-width) or alias (skos:altLabel).  Names are matched here
@@ -48,12 +48,11 @@ from api.schemas_entities import (
     TaskLoadList,
     TaskSummary,
 )
-from kg import query as kq
 from kg.errors import NotFound, QueryError
-from kg.evidence import evidence_rows
-from kg.graphstore import GraphStore
-from kg.iri import local_name
-from kg.kinds import BY_KEY, NAMED, Kind
+from kg.rdf import BY_KEY, NAMED, Kind, local_name
+from kg.sparql import query as kq
+from kg.store import GraphStore
+from kg.views import evidence_rows
 
 HP = "https://w3id.org/cn-health-kg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -71,7 +70,7 @@ PREFIXES = {
     "schema": "https://schema.org/",
 }
 
-# Class IRI → the kind word used in IRIs (kg.iri) and in responses, for named kinds.
+# Class IRI → the kind word used in IRIs (kg.rdf.iri) and in responses, for named kinds.
 KINDS = {str(k.cls): k.key for k in NAMED}
 CLASS_OF = {kind: cls for cls, kind in KINDS.items()}
 
@@ -204,7 +203,7 @@ def _as_iri(text: str, base: str) -> str | None:
         rest = text
     else:
         return None
-    # Re-encode each segment as kg.iri does, whatever encoding the client sent.
+    # Re-encode each segment as kg.rdf.iri does, whatever encoding the client sent.
     segments = [unquote(s) for s in rest.split("/")]
     return (
         base

@@ -2,7 +2,7 @@
 
 The page and its scripts are files under api/static/explore/, served from here so
 that nothing is loaded from another host at run time; but for kinds.js, written here
-from kg.kinds, so that the page colours and names each kind of node as the exports do.
+from kg.rdf.kinds, so that the page colours and names each kind of node as the exports do.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import FileResponse
 
 from api.problems import HttpProblem
-from kg.kinds import KINDS, OTHER_COLOUR, OTHER_LEGEND, OTHER_TYPE
+from kg.rdf import KINDS, OTHER_COLOUR, OTHER_LEGEND, OTHER_TYPE
 
 router = APIRouter(tags=["explore"])
 
@@ -38,7 +38,7 @@ _ASSET_CACHE = {"Cache-Control": "public, max-age=300"}
 _KINDS = {k.type_name: {"colour": k.colour, "legend": k.legend} for k in KINDS}
 _KINDS[OTHER_TYPE] = {"colour": OTHER_COLOUR, "legend": OTHER_LEGEND}
 KINDS_SCRIPT = (
-    "// Written by api/routers/explore.py from kg.kinds: each kind's colour and legend word.\n"
+    "// Written by api/routers/explore.py from kg.rdf.kinds: each kind's colour and legend word.\n"
     f"window.KG_KINDS = {json.dumps(_KINDS, ensure_ascii=False, indent=1)};\n"
 )
 

@@ -20,12 +20,11 @@ from pydantic import BaseModel, Field
 from api import sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import HttpProblem, problem_responses
-from kg import export as kx
-from kg.answers import GRAPH
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.graphstore import GraphStore
-from kg.store import Store
+from kg.sparql import GRAPH
+from kg.store import GraphStore, Store
+from kg.views import projections as kx
 
 router = APIRouter(prefix="/export", tags=["export"])
 

@@ -26,9 +26,9 @@ from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from api.routers import ontology
 from kg.errors import NotFound
-from kg.evidence import locate
-from kg.graphstore import PROVENANCE_PREDICATES, GraphStore
-from kg.iri import ONTOLOGY_NS, local_name
+from kg.rdf import ONTOLOGY_NS, local_name
+from kg.store import PROVENANCE_PREDICATES, GraphStore
+from kg.views import locate
 
 router = APIRouter(tags=["linked data"])
 
@@ -120,7 +120,7 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
 
 
 def iri_from_path(request: Request, prefix: str, base: str) -> str:
-    """The data IRI a request path names, each segment encoded as kg.iri encodes it.
+    """The data IRI a request path names, each segment encoded as kg.rdf.iri encodes it.
 
     The raw path is used, so a percent-encoded ``/`` inside a segment stays inside it;
     a client may send segments raw, percent-encoded, or in another normal form.

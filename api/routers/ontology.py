@@ -20,8 +20,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from api import jsonld as ld
 from api.problems import problem_responses
-from kg.iri import ONTOLOGY_NS
-from kg.package_data import shipped_folder
+from kg.rdf import ONTOLOGY_NS, shipped_folder
 
 router = APIRouter(tags=["ontology"])
 

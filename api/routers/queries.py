@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from api.deps import StoreDep
 from api.problems import problem_responses
 from api.schemas import QueryInfo, QueryRows
-from kg import query as kq
+from kg.sparql import query as kq
 
 router = APIRouter(prefix="/queries", tags=["queries"])
 

@@ -11,10 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from api import fastlane, sparql
 from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
-from kg.answers import TRUNCATED_LINK
 from kg.config import Settings
 from kg.errors import QueryRefused
-from kg.graphstore import GraphStore
+from kg.sparql import TRUNCATED_LINK
+from kg.store import GraphStore
 
 router = APIRouter(tags=["sparql"])
 

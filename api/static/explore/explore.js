@@ -4,7 +4,7 @@
 // No framework and no CDN: Cytoscape.js is served from this folder.
 "use strict";
 
-// Each kind's colour and legend word, from kg.kinds (/explore/kinds.js, loaded first),
+// Each kind's colour and legend word, from kg.rdf.kinds (/explore/kinds.js, loaded first),
 // so that the exports' pictures and this page agree.
 const COLOURS = Object.fromEntries(Object.entries(window.KG_KINDS).map(([type, k]) => [type, k.colour]));
 const TYPE_NAMES = Object.fromEntries(Object.entries(window.KG_KINDS).map(([type, k]) => [type, k.legend]));

@@ -24,14 +24,17 @@ from rdflib.namespace import DCTERMS, RDF, SDO
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import ConfigError, DocNumberError
-from kg.iri import catalogue_graph_iri, document_iri
-from kg.vocab import ELI, HP
-from kg.vocab import node as _n
+from kg.rdf.iri import catalogue_graph_iri, document_iri
+from kg.rdf.vocab import ELI, HP
+from kg.rdf.vocab import node as _n
 
 __all__ = ["BUNDLED_CATALOGUE", "COLUMNS", "catalogue_graph", "catalogue_quads", "joint_issuers"]
 
 BUNDLED_CATALOGUE = (
-    Path(__file__).resolve().parent / "data" / "policy-catalogue" / "national_health_policies.csv"
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "policy-catalogue"
+    / "national_health_policies.csv"
 )
 COLUMNS = ("number", "title", "issuer", "date", "url")
 _SUBJECT = re.compile(r"关于.+$")

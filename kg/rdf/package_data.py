@@ -21,4 +21,4 @@ def shipped_folder(name: str) -> Path:
     # only a package on disk counts; a wheel is always installed unzipped.
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / name
+    return Path(__file__).resolve().parents[2] / name  # kg/rdf/package_data.py → the checkout

@@ -3,7 +3,7 @@
 The ontology is mixed into the data graph before validation so that ``sh:class``
 follows its subclass axioms (an ``hp:Reply`` is an ``hp:Document``) and concept
 shapes see the schemes.  pyshacl works on rdflib graphs; the conversion from
-pyoxigraph lives in ``kg._convert``.
+pyoxigraph lives in ``kg.rdf._convert``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg._convert import to_rdflib_graph
 from kg.errors import ConfigError
-from kg.package_data import shipped_folder
+from kg.rdf._convert import to_rdflib_graph
+from kg.rdf.package_data import shipped_folder
 
 __all__ = ["ONTOLOGY_FILE", "SHAPES_FILE", "ValidationReport", "Violation", "validate"]
 
@@ -75,7 +75,7 @@ def _data_graph(data: Any) -> Graph:
         return union
     if isinstance(data, Graph):
         return data
-    raw = getattr(data, "raw", data)  # kg.store.Store wraps a pyoxigraph store
+    raw = getattr(data, "raw", data)  # kg.store.local.Store wraps a pyoxigraph store
     if isinstance(raw, ox.Store):
         return to_rdflib_graph(raw.quads_for_pattern(None, None, None, None))
     if isinstance(data, Iterable):
@@ -135,7 +135,7 @@ def _violations(results: Graph, prefixes: Graph) -> tuple[Violation, ...]:
 def validate(data: Any) -> ValidationReport:
     """Check ``data`` against the SHACL shapes.
 
-    ``data`` is a ``kg.store.Store``, a ``pyoxigraph.Store`` or ``Dataset``, an
+    ``data`` is a ``kg.store.local.Store``, a ``pyoxigraph.Store`` or ``Dataset``, an
     iterable of pyoxigraph quads, or an rdflib ``Graph``/``Dataset``; all its named
     graphs are checked as one union.
     """

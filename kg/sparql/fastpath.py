@@ -3,7 +3,7 @@
 Most SPARQL traffic to a service like this one is look-ups: which documents cite
 this 文号, what is this IRI's title.  Such a query is a basic graph pattern anchored
 on a constant.  The general path sends every query to a worker process
-(kg.sandbox), because pyoxigraph cannot stop a query it is evaluating; for a
+(kg.sparql.sandbox), because pyoxigraph cannot stop a query it is evaluating; for a
 look-up, that hop costs four times the look-up itself.  A pattern walked here can
 be stopped: each step is one probe of an index by subject or by object, and the
 walk looks at its time budget between steps.
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.answers import QueryAnswer, QueryJob, boolean_answer, solutions_answer
+from kg.sparql.answers import QueryAnswer, QueryJob, boolean_answer, solutions_answer
 
 __all__ = ["OverBudget", "Plan", "answer", "plan"]
 

@@ -1,6 +1,6 @@
 """Open the store the settings name: the embedded one on disk or a remote SPARQL endpoint.
 
-The one module that knows both store classes, so kg.store and kg.remote never import
+The one module that knows both store classes, so kg.store.local and kg.store.remote never import
 each other.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.config import Settings
-from kg.graphstore import GraphStore
-from kg.store import Store
+from kg.store.graphstore import GraphStore
+from kg.store.local import Store
 
 
 def open_store(settings: Settings | Path | str | None, *, read_only: bool = False) -> GraphStore:
@@ -21,7 +21,7 @@ def open_store(settings: Settings | Path | str | None, *, read_only: bool = Fals
     if not isinstance(settings, Settings):
         return Store(settings, read_only=read_only)
     if settings.remote_endpoint:
-        from kg.remote import RemoteStore  # httpx only when a remote store is used
+        from kg.store.remote import RemoteStore  # httpx only when a remote store is used
 
         return RemoteStore(
             settings.remote_endpoint,

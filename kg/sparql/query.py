@@ -23,14 +23,17 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.binding import leading_values
 from kg.errors import NotFound, QueryError
-from kg.graphstore import GraphStore
-from kg.package_data import shipped_folder
-from kg.sparql_policy import check_query
+from kg.rdf.package_data import shipped_folder
+from kg.sparql.binding import leading_values
+from kg.sparql.policy import check_query
+
+if TYPE_CHECKING:
+    from kg.store.graphstore import GraphStore
 
 QUERIES_DIR = shipped_folder("queries")
 
@@ -249,7 +252,7 @@ def run_query(
     query = get_query(name, queries_dir)
     check_query(query.sparql)  # a deployment's own .rq file calls no endpoint either
     # Variables the query reads are joined in by a leading VALUES row, which the
-    # planner uses (see kg.binding); only variables it assigns go as substitutions.
+    # planner uses (see kg.sparql.binding); only variables it assigns go as substitutions.
     text, substitutions = leading_values(query.sparql, bind_params(query, params or {}))
     if limit is not None:
         text = _with_limit(text, int(limit))

@@ -1,6 +1,6 @@
 """The store stage over HTTP: a SPARQL 1.1 server (``oxigraph serve``) instead of files.
 
-``RemoteStore`` has the public interface of ``kg.store.Store``, so the build, the
+``RemoteStore`` has the public interface of ``kg.store.local.Store``, so the build, the
 named queries, the exports and the API run unchanged against a server that several
 processes or machines share.  Queries go out by the SPARQL 1.1 Protocol and their
 answers come back as the same pyoxigraph objects the embedded store returns
@@ -28,13 +28,20 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.binding import with_values
 from kg.errors import ConfigError, KgError, QueryError, QueryTimeout, StoreError
-from kg.graphstore import Progress, QueryResult, parse_graphs, resync_update, rows_of, union_update
-from kg.sparql_policy import check_query
+from kg.sparql.binding import with_values
+from kg.sparql.policy import check_query
+from kg.store.graphstore import (
+    Progress,
+    QueryResult,
+    parse_graphs,
+    resync_update,
+    rows_of,
+    union_update,
+)
 
 if TYPE_CHECKING:
-    from kg.answers import CustomFunctions, QueryAnswer, QueryJob
+    from kg.sparql.answers import CustomFunctions, QueryAnswer, QueryJob
 
 # Results formats pyoxigraph parses, and the graph format asked for CONSTRUCT/DESCRIBE;
 # the server picks whichever fits the query's form.
@@ -158,16 +165,16 @@ class RemoteStore:
     def execute(
         self, job: QueryJob, custom_functions: CustomFunctions | None = None
     ) -> QueryAnswer:
-        """Answer a ``kg.answers.QueryJob`` the way the embedded store's sandbox does.
+        """Answer a ``kg.sparql.answers.QueryJob`` the way the embedded store's sandbox does.
 
         The answer is read from the server as it streams and cut at the job's row or
         triple limit (the rest is never downloaded), then serialised by
-        ``kg.answers.execute`` in the client's format, with the same caps and
+        ``kg.sparql.answers.execute`` in the client's format, with the same caps and
         truncation marks as a local answer.  The whole exchange is held to
         ``self.timeout``.  ``custom_functions`` are not sent: the server evaluates
         the query, so fn:search and fn:rank are not available there.
         """
-        from kg.answers import execute  # the API's path only: keeps this import light
+        from kg.sparql.answers import execute  # the API's path only: keeps this import light
 
         check_query(job.query, job.service_allowlist)  # before anything is sent
         form = _form(job.query, list(job.default_graphs), list(job.named_graphs), False)

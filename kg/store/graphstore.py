@@ -1,10 +1,10 @@
 """What the embedded and the remote store share: the GraphStore interface and its update text.
 
-``kg.store.Store`` (pyoxigraph on disk) and ``kg.remote.RemoteStore`` (a SPARQL 1.1
+``kg.store.local.Store`` (pyoxigraph on disk) and ``kg.store.remote.RemoteStore`` (a SPARQL 1.1
 server) both satisfy ``GraphStore``, so the build, export, CLI and API take either.
 The SPARQL Update text that keeps the default graph the union of the named graphs
 lives here, so both stores write the same layout; neither store module imports the
-other (``kg.stores.open_store`` is the one place that picks between them).
+other (``kg.store.stores.open_store`` is the one place that picks between them).
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.iri import ONTOLOGY_NS
+from kg.rdf.iri import ONTOLOGY_NS
 
 if TYPE_CHECKING:
-    from kg.answers import CustomFunctions, QueryAnswer, QueryJob
+    from kg.sparql.answers import CustomFunctions, QueryAnswer, QueryJob
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Progress = Callable[[str, int, int], None]
 
 # Provenance belongs to one document: the triples of its sentences and evidence
-# (kg.mapping) stay in that document's named graph only.  The default graph, the
+# (kg.rdf.mapping) stay in that document's named graph only.  The default graph, the
 # union view every other query reads, leaves them out, so the store does not hold
 # them twice (they were most of it); a query for evidence reads ``GRAPH ?g { … }``.
 PROVENANCE_PREDICATES: frozenset[str] = frozenset(
@@ -114,7 +114,7 @@ class GraphStore(Protocol):
         ...
 
     def answer_look_up(self, job: QueryJob, budget_s: float) -> QueryAnswer | None:
-        """A simple look-up (``kg.fastpath``'s shape) walked within ``budget_s``, or None.
+        """A simple look-up (``kg.sparql.fastpath``'s shape) walked within ``budget_s``, or None.
 
         None for any other query, a walk past its budget, or a store that cannot
         serve one (remote, or open for updates): ``execute`` answers those.

@@ -4,10 +4,10 @@ One row per ontology class a node of the graph can have: its kind word (in IRIs,
 ``kg.model.Entity.kind``, responses), its class, its colour in pictures and in the
 explorer, the type search gives its rows, and, for a named entity, the path segment
 and summary of its REST list route.  The labels and the class hierarchy come from
-the ontology (kg.vocab, generated from ontology/hp.ttl), not from here.
+the ontology (kg.rdf.vocab, generated from ontology/hp.ttl), not from here.
 
-Readers: kg.mapping (the class of an entity), kg.search (row types), kg.export and
-kg.draw (a node's type and colour), api.routers.entities (one list route per named
+Readers: kg.rdf.mapping (the class of an entity), kg.search (row types), kg.views.projections and
+kg.views.pictures (a node's type and colour), api.routers.entities (one list route per named
 kind), api.schemas_entities, api.routers.explore (the explorer's colours and legend).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from rdflib.term import URIRef
 
-from kg.vocab import BROADER_CLASSES, CLASS_LABELS, HP
+from kg.rdf.vocab import BROADER_CLASSES, CLASS_LABELS, HP
 
 __all__ = [
     "BY_CLASS",

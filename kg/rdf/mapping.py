@@ -12,7 +12,7 @@ task ``hp:statedIn`` it (for its units too).  A relation between two things
 offsets, its ``hp:inSentence`` and the triple it supports (``hp:supportsSubject``,
 ``hp:supportsPredicate``, ``hp:supportsObject``), which its subject points at with
 ``hp:evidence``.  These provenance triples stay in the named graph: the store's
-default graph (the union of the documents) leaves them out (kg.graphstore).  See
+default graph (the union of the documents) leaves them out (kg.store.graphstore).  See
 ontology/README.md.
 
 Data literals are plain strings (no language tag), so that a query can match a name
@@ -33,7 +33,9 @@ from rdflib.term import URIRef
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
-from kg.iri import (
+from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, sentence_bounds
+from kg.privacy import redact
+from kg.rdf.iri import (
     document_iri,
     entity_iri,
     evidence_iri,
@@ -42,11 +44,15 @@ from kg.iri import (
     sentence_iri,
     task_iri,
 )
-from kg.kinds import KINDS, NAMED
-from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, sentence_bounds
-from kg.privacy import redact
-from kg.vocab import CONSORTIUM_KIND_LABELS, DOCUMENT_TYPE_LABELS, ELI, HP, INSTITUTION_KIND_LABELS
-from kg.vocab import node as _n
+from kg.rdf.kinds import KINDS, NAMED
+from kg.rdf.vocab import (
+    CONSORTIUM_KIND_LABELS,
+    DOCUMENT_TYPE_LABELS,
+    ELI,
+    HP,
+    INSTITUTION_KIND_LABELS,
+)
+from kg.rdf.vocab import node as _n
 
 __all__ = ["ENTITY_CLASSES", "RELATION_PREDICATES", "canonical_number", "to_quads"]
 
@@ -151,7 +157,7 @@ class _Builder:
 
         Every fact stated in that sentence points at this one node, rather than
         carrying a copy of the sentence; the span itself is found again in the
-        sentence by the fact's labels (kg.evidence).
+        sentence by the fact's labels (kg.views.evidence).
         """
         text = self.x.document.text
         if 0 <= mention.start <= mention.end <= len(text) and text.strip():

@@ -35,10 +35,10 @@ from networkx.readwrite.gexf import GEXFWriter
 
 from kg.docno import normalise
 from kg.errors import DocNumberError, NotFound, QueryError, QueryRefused
-from kg.evidence import evidence_rows
-from kg.graphstore import PROVENANCE_PREDICATES, GraphStore
-from kg.iri import local_name
-from kg.kinds import OTHER_TYPE, colour_of, most_specific
+from kg.rdf.iri import local_name
+from kg.rdf.kinds import OTHER_TYPE, colour_of, most_specific
+from kg.store.graphstore import PROVENANCE_PREDICATES, GraphStore
+from kg.views.evidence import evidence_rows
 
 __all__ = [
     "FILE_EXTENSIONS",
@@ -111,7 +111,7 @@ FOLDED: Mapping[str, str] = {
 
 # Links that belong to the evidence layer: the explorer shows evidence beside a
 # node, a graph view leaves it out.  The default graph holds none of them
-# (kg.graphstore), but a graph read from one document's named graph does.
+# (kg.store.graphstore), but a graph read from one document's named graph does.
 _EVIDENCE_PREDICATES = tuple(sorted(PROVENANCE_PREDICATES))
 
 # Responsibility for a task is stated task → unit in the graph; a view shows it as
@@ -347,7 +347,7 @@ def _neighbourhood(
 
 def check_construct(query: str, service_allowlist: tuple[str, ...] | list[str] = ()) -> None:
     """Refuse what the SPARQL policy refuses, and any query that returns no graph."""
-    from kg.sparql_policy import check_query, query_form
+    from kg.sparql.policy import check_query, query_form
 
     check_query(query, service_allowlist)
     found = query_form(query)
@@ -440,7 +440,7 @@ def _join(values: list[Any]) -> str | int | bool:
 
 
 def _node_type(classes: list[str]) -> str:
-    """The kind of the most specific class (kg.kinds), else the first class's local name."""
+    """The kind of the most specific class (kg.rdf.kinds), else the first class's local name."""
     if (kind := most_specific(classes)) is not None:
         return kind.type_name
     names = [short_name(c) for c in classes]
@@ -847,7 +847,7 @@ def _rdf(graph: nx.MultiDiGraph, fmt: ox.RdfFormat) -> bytes:
     if not triples and graph.number_of_nodes():
         raise QueryError(
             "Turtle and JSON-LD are written from the triples a view was made from: "
-            "pass a graph from kg.export.project"
+            "pass a graph from kg.views.projections.project"
         )
     try:
         written = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
@@ -874,7 +874,7 @@ def render(graph: nx.MultiDiGraph, fmt: str) -> bytes:
         return _rdf(graph, ox.RdfFormat.JSON_LD)
     if name == "ttl":
         return _rdf(graph, ox.RdfFormat.TURTLE)
-    from kg.draw import draw
+    from kg.views.pictures import draw
 
     return draw(graph, name)
 

@@ -1,9 +1,9 @@
 """Evaluate, cap and serialise one SPARQL query: the store-free half of the sandbox.
 
 ``execute`` is the one function that evaluates, caps and serialises a query over a
-``pyoxigraph.Store``; the sandbox's workers (kg.sandbox) run it, the server runs it
-in-process for an in-memory store, and ``kg.remote.RemoteStore`` runs it over the
-answer of a remote endpoint.  Nothing here opens a store, so kg.remote can import it
+``pyoxigraph.Store``; the sandbox's workers (kg.sparql.sandbox) run it, the server runs it
+in-process for an in-memory store, and ``kg.store.remote.RemoteStore`` runs it over the
+answer of a remote endpoint.  Nothing here opens a store, so kg.store.remote can import it
 without pulling in the worker pool (which does).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.sparql_policy import check_query
+from kg.sparql.policy import check_query
 
 TIMEOUT_SETTING = "KG_QUERY_TIMEOUT_S"
 # An IRI a truncated answer links to in its head (SPARQL JSON ``head.link``,
@@ -85,7 +85,7 @@ def execute(
     if custom_functions:
         kwargs["custom_functions"] = dict(custom_functions)
     # pyoxigraph evaluates lazily: errors surface while iterating, so the whole
-    # evaluation sits inside the translation (as kg.store does for its own calls).
+    # evaluation sits inside the translation (as kg.store.local does for its own calls).
     try:
         result = store.query(job.query, **kwargs)
         if isinstance(result, ox.QueryBoolean):

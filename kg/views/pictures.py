@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import ConfigError
-from kg.kinds import OTHER_TYPE, colour_of
+from kg.rdf.kinds import OTHER_TYPE, colour_of
 
 __all__ = ["cjk_font", "draw"]
 

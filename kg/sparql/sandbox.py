@@ -7,15 +7,15 @@ burns a core until it ends.  ``QuerySandbox`` keeps a few worker processes, each
 read-only; a query that passes its limit has its worker killed and replaced, and
 the caller gets ``QueryTimeout``.
 
-Workers are fresh interpreters (``python -m kg.sandbox``), never forks of a
+Workers are fresh interpreters (``python -m kg.sparql.sandbox``), never forks of a
 threaded server, and talk over two pipes with ``multiprocessing`` connection
 objects.  Starting them with ``subprocess`` rather than ``multiprocessing``'s
 spawn context avoids re-importing the server's ``__main__`` (uvicorn, gunicorn,
 the ``kg`` script) in every worker.
 
-The workers answer with ``kg.answers.execute``, the one function that evaluates,
+The workers answer with ``kg.sparql.answers.execute``, the one function that evaluates,
 caps and serialises a query; it lives apart from this pool, which opens a Store, so
-that kg.remote can use it without an import cycle.
+that kg.store.remote can use it without an import cycle.
 
 Read-only opening while another process has the same store open for writing is
 undefined in RocksDB (a writer's compaction deletes files a reader still needs),
@@ -32,17 +32,19 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from kg.answers import (
+from kg.errors import KgError, QueryTimeout, StoreError
+from kg.sparql.answers import (
     TIMEOUT_SETTING,
     QueryAnswer,
     QueryJob,
     open_search_index,
     search_functions,
 )
-from kg.errors import KgError, QueryTimeout, StoreError
-from kg.store import Store
+
+if TYPE_CHECKING:
+    from kg.store.local import Store
 
 # --- the pool --------------------------------------------------------------------------
 
@@ -58,7 +60,7 @@ class _Worker:
                 [
                     sys.executable,
                     "-m",
-                    "kg.sandbox",
+                    "kg.sparql.sandbox",
                     str(store_path),
                     str(job_read),
                     str(answer_write),
@@ -199,6 +201,11 @@ def worker_main(
 ) -> None:
     """Answer jobs until the server closes the pipe."""
     threading.Thread(target=_watch_parent, daemon=True).start()
+    # Imported here, in the worker only: the local store evaluates through kg.sparql
+    # (answers, fastpath), so a module-level import would tie the two packages'
+    # initialisation in a knot.
+    from kg.store.local import Store
+
     opened: Store | None = None
     failure: KgError | None = None
     index: Any = None
@@ -224,7 +231,7 @@ def worker_main(
 if __name__ == "__main__":
     # Through the imported module, not this ``__main__`` copy, so that the answers'
     # classes pickle under their importable names and the server can read them.
-    from kg.sandbox import worker_main as _main
+    from kg.sparql.sandbox import worker_main as _main
 
     _main(
         Path(sys.argv[1]),

@@ -2,8 +2,8 @@
 
 This is the one place that talks to pyoxigraph's storage and query engine, and the
 one boundary where its ``SyntaxError`` and ``OSError`` become ``kg.errors``.
-``kg.stores.open_store(settings)`` gives this store, or ``kg.remote.RemoteStore``
-(the same ``kg.graphstore.GraphStore`` interface over a SPARQL 1.1 server) when
+``kg.store.stores.open_store(settings)`` gives this store, or ``kg.store.remote.RemoteStore``
+(the same ``kg.store.graphstore.GraphStore`` interface over a SPARQL 1.1 server) when
 ``settings.remote_endpoint`` is set.
 """
 
@@ -17,9 +17,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import answers, fastpath
+# The modules, not the package: kg.sparql re-exports its sandbox, whose workers open this store.
+import kg.sparql.answers as answers
+import kg.sparql.fastpath as fastpath
 from kg.errors import QueryError, StoreError
-from kg.graphstore import (
+from kg.store.graphstore import (
     Progress,
     QueryResult,
     in_union,
@@ -287,13 +289,13 @@ class Store:
     def execute(
         self, job: answers.QueryJob, custom_functions: answers.CustomFunctions | None = None
     ) -> answers.QueryAnswer:
-        """Answer a ``kg.answers.QueryJob`` in this process, as a sandbox worker does."""
+        """Answer a ``kg.sparql.answers.QueryJob`` in this process, as a sandbox worker does."""
         return answers.execute(self._store, job, custom_functions)
 
     def answer_look_up(self, job: answers.QueryJob, budget_s: float) -> answers.QueryAnswer | None:
-        """A simple look-up walked over the quad indexes (kg.fastpath), or None.
+        """A simple look-up walked over the quad indexes (kg.sparql.fastpath), or None.
 
-        None for a query outside kg.fastpath's shape, a walk past ``budget_s``, and
+        None for a query outside kg.sparql.fastpath's shape, a walk past ``budget_s``, and
         a store open for updates: that could change between two probes of one walk,
         where a query evaluated by pyoxigraph reads one snapshot.
         """

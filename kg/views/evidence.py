@@ -1,6 +1,6 @@
 """The evidence of facts, read back from the lean provenance of the graph.
 
-The graph keeps each supporting sentence once (kg.mapping): a fact about a
+The graph keeps each supporting sentence once (kg.rdf.mapping): a fact about a
 document or a task points at its sentence, a relation between two things has an
 ``hp:Evidence`` node with its own offsets.  Where no offsets are stored the span is
 found again in the sentence: the longest label of the fact's object that the
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kg.graphstore import GraphStore
-from kg.query import run_query
+from kg.sparql.query import run_query
+from kg.store.graphstore import GraphStore
 
 __all__ = ["evidence_rows", "locate", "spans"]
 
