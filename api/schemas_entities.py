@@ -105,12 +105,18 @@ class Evidence(BaseModel):
         }
     )  # fmt: skip
 
-    iri: str
+    iri: str = Field(
+        description="The relation's hp:Evidence node, or else the supporting sentence "
+        "(hp:Sentence), which the facts stated in it share"
+    )
     document: DocumentRef | None
     start: int = Field(description="Offset into the document text where the span starts")
     end: int = Field(description="Offset where the span ends (exclusive)")
-    exact: str | None
-    sentence: str | None
+    exact: str | None = Field(
+        description="The span's text: a relation's own span, else the longest name of the "
+        "fact's object that the sentence contains (the whole sentence when none does)"
+    )
+    sentence: str | None = Field(description="The supporting sentence, stored once per document")
     subject: str
     predicate: str
     object: str
