@@ -7,6 +7,9 @@ every mention whose text was not repaired by cleaning.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +57,33 @@ class Document:
 
     def sentence_at(self, start: int, end: int) -> str:
         """The sentence of the original text around an original-text span."""
-        return sentence_around(self.text, start, end)
+        left, right = self.sentence_bounds(start, end)
+        return self.text[left:right]
+
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """``sentence_bounds(self.text, start, end)``, found by bisecting the text's
+        sentence ends (listed once per document) rather than scanning the sentence:
+        a document asks this for each of its mentions."""
+        ends, text = self._sentence_ends, self.text
+        before = bisect.bisect_left(ends, start)  # the ends before the span
+        left = ends[before - 1] + 1 if before else 0
+        after = bisect.bisect_left(ends, end)  # the first end at or after the span's end
+        right = len(text)
+        if after < len(ends):  # the end is the sentence's, unless it is a line break
+            right = ends[after] + (text[ends[after]] != "\n")
+        while left < right and text[left].isspace():
+            left += 1
+        while right > left and text[right - 1].isspace():
+            right -= 1
+        return left, right
+
+    @functools.cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_END_RE.finditer(self.text)]
 
 
 _SENTENCE_END = "。！？；\n"
+_SENTENCE_END_RE = re.compile(f"[{_SENTENCE_END}]")
 
 
 def sentence_around(text: str, start: int, end: int) -> str:

@@ -33,7 +33,7 @@ from rdflib.term import URIRef
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
-from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, sentence_bounds
+from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
 from kg.privacy import redact
 from kg.rdf.iri import (
     document_iri,
@@ -161,7 +161,7 @@ class _Builder:
         """
         text = self.x.document.text
         if 0 <= mention.start <= mention.end <= len(text) and text.strip():
-            start, end = sentence_bounds(text, mention.start, mention.end)
+            start, end = self.x.document.sentence_bounds(mention.start, mention.end)
             sentence = text[start:end]
         else:  # offsets outside the text (an extraction made by hand): as given
             start, sentence = mention.start, mention.sentence.strip() or mention.text
@@ -328,7 +328,7 @@ class _Builder:
         names = {name, *(other.labels if other is not None else ())}
         for mention in entity.mentions:
             if 0 <= mention.start <= mention.end <= len(text):
-                start, end = sentence_bounds(text, mention.start, mention.end)
+                start, end = self.x.document.sentence_bounds(mention.start, mention.end)
                 sentence = text[start:end]
             else:
                 start, sentence = mention.start, mention.sentence
