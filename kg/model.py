@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,20 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while right > left and text[right - 1].isspace():
         right -= 1
     return left, right
+
+
+def locate(sentence: str, sentence_start: int, labels: Iterable[str]) -> tuple[int, int, str]:
+    """Start, end (document offsets) and text of a fact's span in its sentence.
+
+    The longest of ``labels`` (the names of the thing the fact is about) that the
+    sentence contains, at its first occurrence; else the whole sentence.
+    """
+    found = [label for label in labels if label and label in sentence]
+    if not found:
+        return sentence_start, sentence_start + len(sentence), sentence
+    label = max(found, key=lambda x: (len(x), -sentence.index(x)))
+    at = sentence_start + sentence.index(label)
+    return at, at + len(label), label
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.model import sentence_bounds
+from kg.model import locate, sentence_bounds
 from tests.factories import make_document
 
 REAL = (
@@ -49,3 +49,22 @@ def test_bisecting_gives_the_scan(text: str, start: int, length: int) -> None:
     start = min(start, len(text))
     end = min(start + length, len(text))
     assert make_document(text).sentence_bounds(start, end) == sentence_bounds(text, start, end)
+
+
+SENTENCE = "推动益阳市中医医院牵头组建医共体，市中医医院负责。"
+
+
+@pytest.mark.parametrize(
+    ("labels", "span"),
+    [
+        (["市中医医院", "益阳市中医医院"], (2, 9, "益阳市中医医院")),  # the longest name wins
+        (["市中医医院"], (4, 9, "市中医医院")),  # its first occurrence
+        (["区医保局"], (0, len(SENTENCE), SENTENCE)),  # not named: the whole sentence
+    ],
+)
+def test_a_facts_span_is_found_again_in_its_sentence(
+    labels: list[str], span: tuple[int, int, str]
+) -> None:
+    assert locate(SENTENCE, 0, labels) == span
+    start, end, text = locate(SENTENCE, 100, labels)  # offsets are the document's
+    assert (start - 100, end - 100, text) == span

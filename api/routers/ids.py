@@ -26,9 +26,9 @@ from api.deps import SettingsDep, StoreDep
 from api.problems import problem_responses
 from api.routers import ontology
 from kg.errors import NotFound
+from kg.model import locate
 from kg.rdf import ONTOLOGY_NS, local_name
 from kg.store import PROVENANCE_PREDICATES, GraphStore
-from kg.views import locate
 
 router = APIRouter(tags=["linked data"])
 

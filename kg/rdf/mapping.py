@@ -33,7 +33,7 @@ from rdflib.term import URIRef
 from kg.config import Settings
 from kg.docno import normalise
 from kg.errors import DocNumberError
-from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task
+from kg.model import Answered, Citation, Entity, Extraction, Header, Mention, Task, locate
 from kg.privacy import redact
 from kg.rdf.iri import (
     document_iri,
@@ -110,6 +110,7 @@ class _Builder:
         self.doc_id = extraction.document.id
         self.graph = ox.NamedNode(graph_iri(self.base, self.doc_id))
         self.quads: dict[ox.Quad, None] = {}
+        self.sentences: dict[tuple[int, int], ox.NamedNode] = {}
         self.by_name: dict[str, Entity] = {}
         # Canonical names win over surface forms when both could match a name.
         for entity in extraction.entities:
@@ -152,22 +153,30 @@ class _Builder:
             return None
         return self.named(default_kind, name)
 
+    def sentence_of(self, mention: Mention) -> tuple[int, str]:
+        """Where the sentence a mention lies in starts, and its text."""
+        text = self.x.document.text
+        if 0 <= mention.start <= mention.end <= len(text) and text.strip():
+            start, end = self.x.document.sentence_bounds(mention.start, mention.end)
+            return start, text[start:end]
+        # Offsets outside the text (an extraction made by hand): as given.
+        return mention.start, mention.sentence.strip() or mention.text
+
     def sentence(self, mention: Mention) -> ox.NamedNode:
         """The node of the sentence a mention lies in: its text once, its start offset.
 
         Every fact stated in that sentence points at this one node, rather than
         carrying a copy of the sentence; the span itself is found again in the
-        sentence by the fact's labels (kg.views.evidence).
+        sentence by the fact's labels (kg.model.locate).  A document's mentions share
+        few sentences, so each node is made (and its text redacted) once.
         """
-        text = self.x.document.text
-        if 0 <= mention.start <= mention.end <= len(text) and text.strip():
-            start, end = self.x.document.sentence_bounds(mention.start, mention.end)
-            sentence = text[start:end]
-        else:  # offsets outside the text (an extraction made by hand): as given
-            start, sentence = mention.start, mention.sentence.strip() or mention.text
-        node = ox.NamedNode(sentence_iri(self.base, self.doc_id, start, start + len(sentence)))
-        self.add(node, HP.text, _literal(sentence))
-        self.add(node, HP.startOffset, _literal(start))
+        start, sentence = self.sentence_of(mention)
+        key = (start, len(sentence))
+        if (node := self.sentences.get(key)) is None:
+            node = ox.NamedNode(sentence_iri(self.base, self.doc_id, start, start + len(sentence)))
+            self.add(node, HP.text, _literal(sentence))
+            self.add(node, HP.startOffset, _literal(start))
+            self.sentences[key] = node
         return node
 
     def stated(self, mention: Mention, about: ox.NamedNode, link: str) -> None:
@@ -323,20 +332,14 @@ class _Builder:
     ) -> None:
         """Evidence of a relation read from an entity's attributes (a consortium's lead
         or members): the entity's first mention whose sentence also names the other end."""
-        text = self.x.document.text
         other = self.by_name.get(name)
         names = {name, *(other.labels if other is not None else ())}
         for mention in entity.mentions:
-            if 0 <= mention.start <= mention.end <= len(text):
-                start, end = self.x.document.sentence_bounds(mention.start, mention.end)
-                sentence = text[start:end]
-            else:
-                start, sentence = mention.start, mention.sentence
-            for label in sorted(names, key=len, reverse=True):
-                if label and label in sentence:
-                    at = start + sentence.index(label)
-                    self.evidence(Mention(label, at, at + len(label), sentence), s, p, o)
-                    return
+            start, sentence = self.sentence_of(mention)
+            if any(label and label in sentence for label in names):
+                at, end, label = locate(sentence, start, names)
+                self.evidence(Mention(label, at, end, sentence), s, p, o)
+                return
 
     def relation(self, subject: str, predicate: str, obj: str, mention: Mention | None) -> None:
         p = RELATION_PREDICATES.get(predicate)

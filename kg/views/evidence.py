@@ -12,20 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kg.model import locate
 from kg.sparql.query import run_query
 from kg.store.graphstore import GraphStore
 
 __all__ = ["evidence_rows", "locate", "spans"]
-
-
-def locate(sentence: str, sentence_start: int, labels: Iterable[str]) -> tuple[int, int, str]:
-    """Start, end (document offsets) and text of the span of a fact in its sentence."""
-    found = [label for label in labels if label and label in sentence]
-    if not found:
-        return sentence_start, sentence_start + len(sentence), sentence
-    label = max(found, key=lambda x: (len(x), -sentence.index(x)))
-    at = sentence_start + sentence.index(label)
-    return at, at + len(label), label
 
 
 def spans(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
